@@ -1,0 +1,217 @@
+// The obsctl.yaml schema: the single source of truth for what a user may write. Everything else
+// (the JSON Schema for editors, defaults, the normalized config the renderer reads) derives from it.
+import { z } from 'zod';
+
+const port = z.number().int().min(1).max(65535).describe('TCP port, 1-65535');
+const duration = z
+  .string()
+  .regex(/^((\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/, {
+    message: 'a Prometheus duration such as 15s, 1m, 12h or 30d',
+  })
+  .refine((s) => s.length > 0, { message: 'a Prometheus duration such as 15s, 1m, 12h or 30d' });
+const byteSize = z
+  .string()
+  .regex(/^\d+(\.\d+)?(B|KB|MB|GB|TB|PB|EB)$/, { message: 'a size such as 512MB, 20GB or 1TB' });
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)' });
+const labels = z.record(labelName, z.string()).describe('extra labels added to every series of this target');
+const dnsName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, { message: 'lower-case letters, digits and -, starting with a letter (at most 63)' });
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name' });
+
+/** A secret is never written inline: it names an environment variable or a file on the host. */
+export const secretRef = z.union([
+  z.strictObject({ env: envVarName.describe('read the secret from this environment variable when obsctl runs') }),
+  z.strictObject({ file: z.string().min(1).describe('read the secret from this file on the host (absolute, or relative to obsctl.yaml)') }),
+]).describe('a secret reference: {env: NAME} or {file: PATH}; never the secret itself');
+
+const image = z.string().min(1).describe('image reference, e.g. prom/prometheus:v3.5.0');
+
+const appTarget = z.strictObject({
+  name: dnsName.describe('job name in Prometheus'),
+  urls: z.array(z.string().min(1)).min(1).describe('host:port or http(s)://host:port of each instance'),
+  metrics_path: z.string().startsWith('/').default('/metrics'),
+  scheme: z.enum(['http', 'https']).default('http'),
+  interval: duration.optional().describe('scrape interval; defaults to prometheus.scrape_interval'),
+  labels: labels.default({}),
+  basic_auth: z
+    .strictObject({ username: z.string().min(1), password: secretRef })
+    .optional(),
+  bearer_token: secretRef.optional(),
+  required_metrics: z.array(z.string()).default([]).describe('series `obsctl verify` requires from this target'),
+});
+
+const receiverBase = { name: dnsName };
+const receiver = z.discriminatedUnion('type', [
+  z.strictObject({ ...receiverBase, type: z.literal('webhook'), url: secretRef, send_resolved: z.boolean().default(true) }),
+  z.strictObject({ ...receiverBase, type: z.literal('slack'), api_url: secretRef, channel: z.string().min(1), send_resolved: z.boolean().default(true) }),
+  z.strictObject({
+    ...receiverBase,
+    type: z.literal('email'),
+    to: z.string().min(3),
+    from: z.string().min(3),
+    smarthost: z.string().regex(/^[^:\s]+:\d+$/, { message: 'host:port of the SMTP server' }),
+    auth_username: z.string().optional(),
+    auth_password: secretRef.optional(),
+    require_tls: z.boolean().default(true),
+  }),
+  z.strictObject({ ...receiverBase, type: z.literal('pagerduty'), routing_key: secretRef, send_resolved: z.boolean().default(true) }),
+]);
+
+const route = z.strictObject({
+  receiver: dnsName.describe('name of a receiver in alertmanager.receivers'),
+  group_by: z.array(z.string()).default(['alertname', 'instance']),
+  group_wait: duration.default('30s'),
+  group_interval: duration.default('5m'),
+  repeat_interval: duration.default('4h'),
+  routes: z
+    .array(
+      z.strictObject({
+        receiver: dnsName,
+        matchers: z.array(z.string().min(1)).min(1).describe('Alertmanager matchers, e.g. severity="critical"'),
+        continue: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+});
+
+const remoteWrite = z.strictObject({
+  name: dnsName,
+  url: z.string().regex(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' }),
+  basic_auth: z.strictObject({ username: z.string().min(1), password: secretRef }).optional(),
+  bearer_token: secretRef.optional(),
+});
+
+const blackboxProbe = z.strictObject({
+  name: dnsName,
+  urls: z.array(z.string().regex(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })).min(1),
+  module: z.enum(['http_2xx']).default('http_2xx'),
+});
+
+/** Alert packs and their thresholds. Names here are the placeholders used in alerts/ (<<pack.key>>). */
+const thresholds = {
+  gpu: {
+    temperature_warning_celsius: z.number().default(83),
+    temperature_critical_celsius: z.number().default(87),
+    power_limit_watts: z.number().positive().default(300).describe('power draw considered over the limit (per GPU)'),
+    memory_used_ratio: z.number().min(0).max(1).default(0.95).describe('GPU memory (unified on GB10) used ratio'),
+  },
+  host: {
+    memory_available_ratio: z.number().min(0).max(1).default(0.1),
+    disk_free_ratio: z.number().min(0).max(1).default(0.1),
+    load_per_core: z.number().positive().default(2),
+  },
+  app: {
+    error_ratio_slo: z.number().min(0).max(1).default(0.01).describe('allowed error ratio (1% = 0.01)'),
+    latency_p95_seconds: z.number().positive().default(2),
+  },
+  stack: {},
+} as const;
+
+const enabled = z.boolean().default(true);
+
+export const alertPackNames = ['gpu', 'host', 'app', 'stack'] as const;
+export type AlertPackName = (typeof alertPackNames)[number];
+
+export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export const configSchema = z
+  .strictObject({
+    name: dnsName.default('obsctl').describe('stack name: the Compose project name and the `stack` external label'),
+    gpu: z
+      .enum(['auto', 'none', 'nvidia', 'gb10'])
+      .default('auto')
+      .describe('host profile: auto detects with nvidia-smi; gb10 = DGX Spark (unified memory, no profiling fields)'),
+    listen: z
+      .string()
+      .regex(/^(\d{1,3}\.){3}\d{1,3}$/, { message: 'an IPv4 address such as 127.0.0.1' })
+      .default('127.0.0.1')
+      .describe('address the UIs are published on; 127.0.0.1 keeps them off the network'),
+    network: z
+      .strictObject({
+        subnet: z
+          .string()
+          .regex(/^(\d{1,3}\.){3}0\/24$/, { message: 'an IPv4 /24 such as 172.30.254.0/24' })
+          .default('172.30.254.0/24')
+          .describe('private bridge network of the stack; node-exporter listens on its gateway (.1) only'),
+      })
+      .prefault({}),
+    ports: z
+      .strictObject({
+        prometheus: port.default(9090),
+        alertmanager: port.default(9093),
+        grafana: port.default(3000),
+        node_exporter: port.default(9100).describe('port on the stack network gateway, never on public interfaces'),
+      })
+      .prefault({}),
+    images: z
+      .strictObject({
+        registry: z.string().default('').describe('prefix for every image, e.g. registry.internal:5000/mirror'),
+        prometheus: image.optional(),
+        alertmanager: image.optional(),
+        grafana: image.optional(),
+        'node-exporter': image.optional(),
+        'dcgm-exporter': image.optional(),
+        cadvisor: image.optional(),
+        blackbox: image.optional(),
+        pull_policy: z.enum(['missing', 'always', 'never']).default('missing'),
+      })
+      .prefault({}),
+    exporters: z
+      .strictObject({
+        node: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+        dcgm: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('only takes effect on a GPU profile'),
+            collect_interval_ms: z.number().int().min(100).default(15000),
+            profiling: z.boolean().default(false).describe('DCGM_FI_PROF_* fields; needs SYS_ADMIN; never on gb10'),
+            extra_counters: z.array(z.string().regex(/^DCGM_FI_[A-Z0-9_]+$/)).default([]),
+          })
+          .prefault({}),
+        cadvisor: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+        blackbox: z.strictObject({ probes: z.array(blackboxProbe).default([]) }).prefault({}),
+      })
+      .prefault({}),
+    targets: z.array(appTarget).default([]).describe('your own services to scrape'),
+    prometheus: z
+      .strictObject({
+        scrape_interval: duration.default('15s'),
+        evaluation_interval: duration.default('15s'),
+        retention_time: duration.default('30d'),
+        retention_size: byteSize.default('20GB'),
+        external_labels: labels.default({}),
+        remote_write: z.array(remoteWrite).default([]),
+      })
+      .prefault({}),
+    alertmanager: z
+      .strictObject({
+        route: route.optional().describe('defaults to a route to the first receiver, or a null receiver'),
+        receivers: z.array(receiver).default([]),
+      })
+      .prefault({}),
+    grafana: z
+      .strictObject({
+        admin_user: z.string().min(1).default('admin'),
+        admin_password: secretRef.optional().describe('omit to have obsctl generate one (stored 0600, shown once)'),
+        anonymous_access: z.boolean().default(false),
+      })
+      .prefault({}),
+    alerts: z
+      .strictObject({
+        gpu: z.strictObject({ enabled, ...thresholds.gpu }).prefault({}),
+        host: z.strictObject({ enabled, ...thresholds.host }).prefault({}),
+        app: z.strictObject({ enabled, ...thresholds.app }).prefault({}),
+        stack: z.strictObject({ enabled, ...thresholds.stack }).prefault({}),
+      })
+      .prefault({}),
+  })
+  .describe('obsctl.yaml: an observability stack for one GPU or CPU host');
+
+/** What a user may write (everything optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The config with defaults applied: what rules and the renderer read. */
+export type Config = z.output<typeof configSchema>;
+export type AppTarget = Config['targets'][number];
+export type Receiver = Config['alertmanager']['receivers'][number];
+export type SecretRef = z.output<typeof secretRef>;
