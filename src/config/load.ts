@@ -105,6 +105,8 @@ function explain(issue: z.core.$ZodIssue, found: unknown, raw: unknown): string 
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, ${foundText}`;
     case 'invalid_format':
       return `expected ${issue.message.startsWith('Invalid') ? `a ${issue.format}` : issue.message}, ${foundText}`;
+    case 'invalid_key':
+      return `"${String(issue.path.at(-1))}" is not a valid key here: expected ${issue.issues[0]?.message ?? 'a different name'}`;
     case 'invalid_union': {
       const schema = schemaAt(configSchema, issue.path as PropertyKey[], raw, false);
       if (schema?.description?.startsWith('a secret reference')) {

@@ -192,6 +192,7 @@ export const configSchema = z
       .prefault({}),
     grafana: z
       .strictObject({
+        enabled: z.boolean().default(true).describe('false to bring your own Grafana (datasource and dashboards are still rendered)'),
         admin_user: z.string().min(1).default('admin'),
         admin_password: secretRef.optional().describe('omit to have obsctl generate one (stored 0600, shown once)'),
         anonymous_access: z.boolean().default(false),

@@ -1,0 +1,80 @@
+// Command wiring only: parse flags, hand a typed options object to one command module. Command
+// modules load lazily so `obsctl render` never pays for dockerode.
+import { Command, CommanderError, Option } from 'commander';
+import { version } from '../paths.js';
+import { reportError, setColor, colorLevel } from './output.js';
+
+const exitCodesHelp = `
+Exit codes:
+  0  ok
+  1  checks failed (validate, verify)
+  2  bad input or usage (obsctl.yaml errors, unknown flags)
+  3  environment problem (no Docker engine, missing tool)
+
+Colour: off with --no-color or NO_COLOR=1.`;
+
+export async function run(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  let json = argv.includes('--json');
+  const program = new Command('obsctl')
+    .description('Observability stack-as-code for GPU hosts (DGX Spark / GB10, NVIDIA, CPU-only)')
+    .version(version, '-v, --version')
+    .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
+    .addHelpText('after', exitCodesHelp)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const config = () => new Option('-c, --config <file>', 'path to obsctl.yaml').default('obsctl.yaml');
+  const action =
+    <T>(load: () => Promise<(options: T) => Promise<number>>) =>
+    async (options: Record<string, unknown>) => {
+      json = Boolean(options.json);
+      const fn = await load();
+      exitCode = await fn(options as T);
+    };
+
+  program
+    .command('init')
+    .description('write a commented obsctl.yaml for this host (GPU profile detected)')
+    .addOption(config())
+    .option('-f, --force', 'overwrite an existing obsctl.yaml (kept as obsctl.yaml.bak)', false)
+    .option('--name <name>', 'stack name (default: the directory name)')
+    .addOption(new Option('--gpu <profile>', 'host profile instead of detection').choices(['auto', 'none', 'nvidia', 'gb10']))
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/init.js')).init));
+
+  program
+    .command('render')
+    .description('render obsctl.yaml into a compose stack on disk (pure; no Docker needed)')
+    .addOption(config())
+    .option('-o, --out <dir>', 'output directory (default: .obsctl/stack beside obsctl.yaml)')
+    .option('--dry-run', 'list what would change, write nothing', false)
+    .option('--simulate-gpu [profile]', 'replace the GPU exporter by recorded real output (nvidia|gb10)')
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/render.js')).renderCommand));
+
+  program
+    .command('validate')
+    .description('render to a temporary directory and check it with promtool, amtool and docker compose')
+    .addOption(config())
+    .option('--dir <dir>', 'validate an already rendered stack directory instead')
+    .option('--strict', 'a missing tool is a failure (use in CI)', false)
+    .option('--simulate-gpu [profile]', 'validate the simulated-GPU variant')
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/validate.js')).validateCommand));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(e, json);
+  }
+}
+
+export function configureColor(argv: string[]): void {
+  setColor(colorLevel(argv, process.env, Boolean(process.stdout.isTTY)));
+}

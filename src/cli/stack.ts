@@ -1,0 +1,36 @@
+// What render, validate and up share: config -> concrete profile -> rendered files.
+import path from 'node:path';
+import { loadAlertContent } from '../content.js';
+import { render, type RenderResult } from '../render/index.js';
+import { resolveProfile, type GpuProfile } from '../render/profile.js';
+import { detectGpu, type GpuDetection } from '../runtime/gpu-detect.js';
+import type { LoadedConfig } from './context.js';
+
+export interface PreparedStack {
+  result: RenderResult;
+  profile: GpuProfile;
+  detection?: GpuDetection;
+  /** Lines worth telling the user (e.g. GPU parts left out). */
+  notes: string[];
+}
+
+export const defaultOutDir = (loaded: LoadedConfig) => path.join(loaded.dir, '.obsctl', 'stack');
+
+export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?: string | boolean }): Promise<PreparedStack> {
+  const notes: string[] = [];
+  const simulated = options.simulateGpu === true ? 'nvidia' : options.simulateGpu || undefined;
+  let detection: GpuDetection | undefined;
+  let profile: GpuProfile;
+  if (simulated) {
+    profile = loaded.config.gpu === 'auto' || loaded.config.gpu === 'none' ? (simulated as GpuProfile) : loaded.config.gpu;
+    notes.push(`GPU simulated (${profile}): recorded real dcgm-exporter output stands in for the GPU`);
+  } else if (loaded.config.gpu === 'auto') {
+    detection = await detectGpu();
+    profile = resolveProfile(loaded.config, detection.profile);
+    if (profile === 'none') notes.push(`no NVIDIA GPU detected (${detection.detail}): GPU exporter, dashboard and alerts left out`);
+  } else {
+    profile = loaded.config.gpu;
+  }
+  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated) }, loadAlertContent());
+  return { result, profile, ...(detection ? { detection } : {}), notes };
+}

@@ -1,0 +1,57 @@
+// alertmanager.yml. Receiver credentials are *_file fields pointing at Compose secrets. With no
+// receiver configured, alerts go to a `null` receiver (visible in the UI, sent nowhere). The
+// always-firing Watchdog goes to `null` too unless a route says otherwise, so it never pages.
+import type { Config, Receiver } from '../config/schema.js';
+import { secretPath } from './secrets.js';
+
+const id = (name: string) => name.replace(/-/g, '_');
+
+function receiverConfig(r: Receiver): Record<string, unknown> {
+  const file = (field: string) => secretPath(`receiver_${id(r.name)}_${field}`);
+  switch (r.type) {
+    case 'webhook':
+      return { name: r.name, webhook_configs: [{ url_file: file('url'), send_resolved: r.send_resolved }] };
+    case 'slack':
+      return { name: r.name, slack_configs: [{ api_url_file: file('api_url'), channel: r.channel, send_resolved: r.send_resolved }] };
+    case 'pagerduty':
+      return { name: r.name, pagerduty_configs: [{ routing_key_file: file('routing_key'), send_resolved: r.send_resolved }] };
+    case 'email':
+      return {
+        name: r.name,
+        email_configs: [
+          {
+            to: r.to,
+            from: r.from,
+            smarthost: r.smarthost,
+            require_tls: r.require_tls,
+            ...(r.auth_username ? { auth_username: r.auth_username } : {}),
+            ...(r.auth_password ? { auth_password_file: file('password') } : {}),
+          },
+        ],
+      };
+  }
+}
+
+export function renderAlertmanagerConfig(config: Config): Record<string, unknown> {
+  const receivers = config.alertmanager.receivers;
+  const route = config.alertmanager.route;
+  const defaultReceiver = route?.receiver ?? receivers[0]?.name ?? 'null';
+  return {
+    route: {
+      receiver: defaultReceiver,
+      group_by: route?.group_by ?? ['alertname', 'instance'],
+      group_wait: route?.group_wait ?? '30s',
+      group_interval: route?.group_interval ?? '5m',
+      repeat_interval: route?.repeat_interval ?? '4h',
+      routes: [
+        ...(route?.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: r.matchers, continue: r.continue })),
+        { receiver: 'null', matchers: ['alertname="Watchdog"'] },
+      ],
+    },
+    // A critical alert makes the warning for the same thing on the same instance redundant.
+    inhibit_rules: [
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance'] },
+    ],
+    receivers: [{ name: 'null' }, ...receivers.map(receiverConfig)],
+  };
+}

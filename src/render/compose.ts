@@ -1,0 +1,172 @@
+// The docker-compose file. Safe by default: UIs published on the listen address only (127.0.0.1
+// unless the user says otherwise), exporters not published at all, the GPU handed to dcgm-exporter
+// alone, SYS_ADMIN only for profiling, config mounted as directories (a single-file bind mount
+// keeps the old inode when an editor replaces the file, so edits would be missed).
+import type { Config } from '../config/schema.js';
+import { imageFor } from './images.js';
+import { gatewayAddress, networkName, nodeExporterAddress } from './network.js';
+import { gpuEnabled, type RenderOptions } from './profile.js';
+import { secretsFor, type StackSecret } from './secrets.js';
+
+type Service = Record<string, unknown>;
+
+const wgetCheck = (url: string) => ({
+  test: ['CMD', 'wget', '-q', '-O', '/dev/null', url],
+  interval: '10s',
+  timeout: '5s',
+  retries: 5,
+  start_period: '30s',
+});
+
+function base(config: Config, service: Parameters<typeof imageFor>[1], secrets: StackSecret[]): Service {
+  const names = secretsFor(secrets, service);
+  return {
+    image: imageFor(config, service),
+    pull_policy: config.images.pull_policy,
+    restart: 'unless-stopped',
+    labels: { 'org.obsctl.stack': config.name, 'org.obsctl.service': service },
+    ...(names.length ? { secrets: names } : {}),
+  };
+}
+
+const published = (config: Config, port: number, containerPort: number) => [`${config.listen}:${port}:${containerPort}`];
+
+export function renderCompose(config: Config, options: RenderOptions, secrets: StackSecret[]): Record<string, unknown> {
+  const services: Record<string, Service> = {};
+  const onNetwork = { networks: [networkName] };
+
+  services.prometheus = {
+    ...base(config, 'prometheus', secrets),
+    command: [
+      '--config.file=/etc/prometheus/prometheus.yml',
+      '--storage.tsdb.path=/prometheus',
+      `--storage.tsdb.retention.time=${config.prometheus.retention_time}`,
+      `--storage.tsdb.retention.size=${config.prometheus.retention_size}`,
+      // Lets `obsctl up` apply config changes with POST /-/reload instead of a restart.
+      '--web.enable-lifecycle',
+    ],
+    volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
+    ports: published(config, config.ports.prometheus, 9090),
+    // App targets on the host itself are reached through the bridge gateway.
+    extra_hosts: ['host.docker.internal:host-gateway'],
+    healthcheck: wgetCheck('http://127.0.0.1:9090/-/ready'),
+    ...onNetwork,
+  };
+
+  services.alertmanager = {
+    ...base(config, 'alertmanager', secrets),
+    command: [
+      '--config.file=/etc/alertmanager/alertmanager.yml',
+      '--storage.path=/alertmanager',
+      // One node: no gossip port listening for peers.
+      '--cluster.listen-address=',
+    ],
+    volumes: ['./alertmanager:/etc/alertmanager:ro', 'alertmanager-data:/alertmanager'],
+    ports: published(config, config.ports.alertmanager, 9093),
+    healthcheck: wgetCheck('http://127.0.0.1:9093/-/ready'),
+    ...onNetwork,
+  };
+
+  if (config.grafana.enabled) {
+    services.grafana = {
+      ...base(config, 'grafana', secrets),
+      environment: {
+        GF_SECURITY_ADMIN_USER: config.grafana.admin_user,
+        GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
+        GF_AUTH_ANONYMOUS_ENABLED: String(config.grafana.anonymous_access),
+        GF_USERS_ALLOW_SIGN_UP: 'false',
+        GF_ANALYTICS_REPORTING_ENABLED: 'false',
+        GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+        GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
+      },
+      volumes: [
+        './grafana/provisioning:/etc/grafana/provisioning:ro',
+        './grafana/dashboards:/etc/obsctl/dashboards:ro',
+        'grafana-data:/var/lib/grafana',
+      ],
+      ports: published(config, config.ports.grafana, 3000),
+      healthcheck: wgetCheck('http://127.0.0.1:3000/api/health'),
+      depends_on: { prometheus: { condition: 'service_healthy' } },
+      ...onNetwork,
+    };
+  }
+
+  if (config.exporters.node.enabled) {
+    services['node-exporter'] = {
+      ...base(config, 'node-exporter', secrets),
+      command: ['--path.rootfs=/host', `--web.listen-address=${nodeExporterAddress(config)}`],
+      // Host network and PID namespace: the host's interfaces and processes, not the container's.
+      network_mode: 'host',
+      pid: 'host',
+      volumes: ['/:/host:ro,rslave'],
+      healthcheck: wgetCheck(`http://${nodeExporterAddress(config)}/`),
+    };
+  }
+
+  if (gpuEnabled(config, options)) {
+    const dcgm: Service = {
+      ...base(config, 'dcgm-exporter', secrets),
+      environment: {
+        DCGM_EXPORTER_COLLECTORS: '/etc/dcgm-exporter/obsctl/counters.csv',
+        DCGM_EXPORTER_INTERVAL: String(config.exporters.dcgm.collect_interval_ms),
+        DCGM_EXPORTER_LISTEN: ':9400',
+        // Otherwise the Hostname label is the container id and changes on every recreate.
+        NODE_NAME: config.name,
+      },
+      volumes: ['./dcgm:/etc/dcgm-exporter/obsctl:ro'],
+      healthcheck: {
+        test: ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"],
+        interval: '10s',
+        timeout: '5s',
+        retries: 5,
+        start_period: '60s',
+      },
+      ...onNetwork,
+    };
+    if (!options.simulateGpu) {
+      dcgm.deploy = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
+      if (config.exporters.dcgm.profiling) dcgm.cap_add = ['SYS_ADMIN'];
+    } else {
+      dcgm.labels = { ...(dcgm.labels as object), 'org.obsctl.simulated': 'true' };
+    }
+    services['dcgm-exporter'] = dcgm;
+  }
+
+  if (config.exporters.cadvisor.enabled) {
+    services.cadvisor = {
+      ...base(config, 'cadvisor', secrets),
+      command: ['--docker_only=true', '--housekeeping_interval=15s'],
+      volumes: ['/:/rootfs:ro', '/var/run:/var/run:ro', '/sys:/sys:ro', '/var/lib/docker/:/var/lib/docker:ro', '/dev/disk/:/dev/disk:ro'],
+      devices: ['/dev/kmsg'],
+      privileged: true,
+      healthcheck: wgetCheck('http://127.0.0.1:8080/healthz'),
+      ...onNetwork,
+    };
+  }
+
+  if (config.exporters.blackbox.probes.length > 0) {
+    services.blackbox = {
+      ...base(config, 'blackbox', secrets),
+      command: ['--config.file=/etc/blackbox_exporter/blackbox.yml'],
+      volumes: ['./blackbox:/etc/blackbox_exporter:ro'],
+      healthcheck: wgetCheck('http://127.0.0.1:9115/-/healthy'),
+      ...onNetwork,
+    };
+  }
+
+  const volumes: Record<string, object> = { 'prometheus-data': {}, 'alertmanager-data': {} };
+  if (config.grafana.enabled) volumes['grafana-data'] = {};
+
+  return {
+    name: config.name,
+    services,
+    networks: {
+      [networkName]: {
+        driver: 'bridge',
+        ipam: { config: [{ subnet: config.network.subnet, gateway: gatewayAddress(config) }] },
+      },
+    },
+    volumes,
+    ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((s) => [s.name, { environment: s.envVar }])) } : {}),
+  };
+}
