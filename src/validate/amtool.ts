@@ -1,0 +1,28 @@
+/** amtool check-config on the rendered Alertmanager config. */
+import path from 'node:path';
+import type { ValidateContext } from './context.js';
+import { isFile, STACK_PATHS } from './stack-files.js';
+import { missingToolCheck, passSummary, toolOutput } from './tools.js';
+import type { Check } from './types.js';
+
+export const AMTOOL_CHECK = 'amtool check-config';
+
+/**
+ * amtool 0.25 does not open *_file paths, so the config is checked in place. It does reject
+ * fields it does not know: webhook `url_file` (and telegram/discord/msteams/pushover *_file) are
+ * not in 0.25.
+ */
+export async function amtoolChecks(ctx: ValidateContext): Promise<Check[]> {
+  const file = STACK_PATHS.alertmanagerConfig;
+  const probe = await ctx.probe('amtool');
+  if (!probe.available) return [missingToolCheck(probe, AMTOOL_CHECK, ctx.strict, file)];
+  if (!(await isFile(path.join(ctx.root, file)))) {
+    return [{ name: AMTOOL_CHECK, status: 'fail', file, detail: `${file} is missing` }];
+  }
+  const r = await ctx.runner.run('amtool', ['check-config', file], { cwd: ctx.root });
+  return [
+    r.exitCode === 0
+      ? { name: AMTOOL_CHECK, status: 'pass', file, detail: passSummary(r, 'valid') }
+      : { name: AMTOOL_CHECK, status: 'fail', file, detail: toolOutput(r) },
+  ];
+}

@@ -1,0 +1,50 @@
+/** `docker compose config -q` on compose.yaml, with dummy values for secret variables. */
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ValidateContext } from './context.js';
+import { isFile, readText, STACK_PATHS } from './stack-files.js';
+import { missingToolCheck, passSummary, toolOutput } from './tools.js';
+import type { Check } from './types.js';
+
+export const COMPOSE_CONFIG = 'docker compose config';
+
+const DUMMY_VALUE = 'obsctl-validate-dummy';
+
+/** Variables named by `secrets.*.environment` and `configs.*.environment`. */
+export function composeEnvironmentNames(doc: unknown): string[] {
+  const names = new Set<string>();
+  for (const section of ['secrets', 'configs'] as const) {
+    const entries = (doc as Record<string, unknown> | null)?.[section];
+    if (!entries || typeof entries !== 'object') continue;
+    for (const def of Object.values(entries as Record<string, unknown>)) {
+      const env = (def as { environment?: unknown } | null)?.environment;
+      if (typeof env === 'string' && env) names.add(env);
+    }
+  }
+  return [...names].sort();
+}
+
+export async function composeConfigChecks(ctx: ValidateContext): Promise<Check[]> {
+  const file = STACK_PATHS.compose;
+  const probe = await ctx.probe('docker-compose');
+  if (!probe.available) return [missingToolCheck(probe, COMPOSE_CONFIG, ctx.strict, file)];
+  const abs = path.join(ctx.root, file);
+  if (!(await isFile(abs))) return [{ name: COMPOSE_CONFIG, status: 'fail', file, detail: `${file} is missing` }];
+  let names: string[] = [];
+  try {
+    names = composeEnvironmentNames(parseYaml(await readText(ctx.root, file)));
+  } catch {
+    /* compose reports the YAML error itself */
+  }
+  // Secret values come from the environment at `up`; here any value will do, in the child only.
+  const env = Object.fromEntries(names.map((n) => [n, DUMMY_VALUE]));
+  const r = await ctx.runner.run('docker', ['compose', '-f', abs, '--project-directory', ctx.root, 'config', '-q'], {
+    cwd: ctx.root,
+    env,
+  });
+  return [
+    r.exitCode === 0
+      ? { name: COMPOSE_CONFIG, status: 'pass', file, detail: passSummary(r, 'valid') }
+      : { name: COMPOSE_CONFIG, status: 'fail', file, detail: toolOutput(r) },
+  ];
+}

@@ -1,0 +1,40 @@
+/** validateStack: every check of a rendered stack directory, tools run in parallel. */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { amtoolChecks } from './amtool.js';
+import { composeConfigChecks } from './compose.js';
+import { composeSchemaChecks } from './compose-schema.js';
+import { createContext } from './context.js';
+import { promqlChecks } from './promql-exprs.js';
+import { promtoolChecks, ruleFilesCheck } from './promtool.js';
+import { listStackFiles } from './stack-files.js';
+import { createExecaToolRunner, type ToolRunner } from './tool-runner.js';
+import { limitedRunner } from './tools.js';
+import type { ValidationReport } from './types.js';
+
+export interface ValidateOptions {
+  /** Missing tools fail instead of skip (CI). */
+  strict: boolean;
+  /** Defaults to the execa runner on process.env. */
+  tools?: ToolRunner;
+}
+
+export async function validateStack(dir: string, opts: ValidateOptions): Promise<ValidationReport> {
+  const root = path.resolve(dir);
+  const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
+  if (!isDir) {
+    return { ok: false, checks: [{ name: 'stack directory', status: 'fail', detail: `${root} is not a directory` }] };
+  }
+  const runner = limitedRunner(opts.tools ?? createExecaToolRunner());
+  const ctx = createContext(root, await listStackFiles(root), runner, opts.strict);
+  const groups = await Promise.all([
+    composeSchemaChecks(ctx),
+    composeConfigChecks(ctx),
+    promtoolChecks(ctx),
+    ruleFilesCheck(ctx),
+    amtoolChecks(ctx),
+    promqlChecks(ctx),
+  ]);
+  const checks = groups.flat();
+  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+}
