@@ -1,0 +1,27 @@
+// Dashboards as code: buildDashboards({ profile, datasourceUid }) -> one DashboardFile per dashboard.
+// Pure and deterministic: the same options give byte-identical JSON (no clock, no randomness; panel
+// ids are assigned in order). The renderer writes `json` to grafana/dashboards/<fileName>.
+import { APP_UID, appDashboard } from './app.js';
+import { GPU_UID, gpuDashboard } from './gpu.js';
+import { HOST_UID, hostDashboard } from './host.js';
+import { OVERVIEW_UID, overviewDashboard } from './overview.js';
+import type { BuildOptions, DashboardFile, Profile } from './shared.js';
+import { STACK_UID, stackDashboard } from './stack.js';
+
+export type { BuildOptions, DashboardFile, Profile } from './shared.js';
+export { APP_UID, GPU_UID, HOST_UID, OVERVIEW_UID, STACK_UID };
+export { REC as dashboardRecordingRules } from './shared.js';
+
+const profiles: readonly Profile[] = ['none', 'nvidia', 'gb10'];
+
+export function buildDashboards(opts: BuildOptions): DashboardFile[] {
+  const { profile, datasourceUid } = opts;
+  if (!profiles.includes(profile)) throw new Error(`unknown profile ${JSON.stringify(profile)}`);
+  if (datasourceUid === '' || datasourceUid.includes('$')) {
+    throw new Error(`datasourceUid must be a fixed uid, got ${JSON.stringify(datasourceUid)}`);
+  }
+  const files = [overviewDashboard(datasourceUid, profile)];
+  if (profile !== 'none') files.push(gpuDashboard(datasourceUid, profile));
+  files.push(hostDashboard(datasourceUid), appDashboard(datasourceUid), stackDashboard(datasourceUid));
+  return files;
+}

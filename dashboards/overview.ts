@@ -1,0 +1,181 @@
+// Overview: one screen with every host, its CPU, memory and (GPU profiles) GPU state, and the
+// alerts that fire. The detail lives in the Host, GPU, App and Stack dashboards.
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  REC,
+  TEMP_THRESHOLDS,
+  UNITS,
+  datasourceVariable,
+  finish,
+  queryVariable,
+  ratioThresholds,
+  redFrom,
+  row,
+  sel,
+  statPanel,
+  tablePanel,
+  timeseriesPanel,
+  type DashboardFile,
+  type DashboardSpec,
+  type Profile,
+  type Query,
+} from './shared.js';
+
+export const OVERVIEW_UID = 'obsctl-overview';
+
+interface Column {
+  header: string;
+  expr: string;
+  unit: string;
+  thresholds?: dashboard.Threshold[];
+  gauge?: boolean;
+}
+
+export function overviewDashboard(uid: string, profile: Profile): DashboardFile {
+  const gpu = profile !== 'none';
+  const H = `{${sel('host')}}`;
+  const HI = `{${sel('host', 'instance')}}`;
+  const memUsed = `1 - node_memory_MemAvailable_bytes${H} / node_memory_MemTotal_bytes${H}`;
+
+  const columns: Column[] = [
+    { header: 'Targets up', expr: `min by (host) (up${HI})`, unit: UNITS.none, thresholds: [{ value: null, color: 'red' }, { value: 1, color: 'green' }] },
+    { header: 'CPU', expr: `max by (host) (${REC.cpuUtilisation}${H})`, unit: UNITS.percentunit, thresholds: ratioThresholds(0.8, 0.95), gauge: true },
+    {
+      header: profile === 'gb10' ? 'Memory (unified)' : 'Memory',
+      expr: `max by (host) (${memUsed})`,
+      unit: UNITS.percentunit,
+      thresholds: ratioThresholds(0.85, 0.95),
+      gauge: true,
+    },
+    { header: 'Load / CPU', expr: `max by (host) (${REC.load1PerCpu}${H})`, unit: UNITS.short, thresholds: ratioThresholds(1, 2) },
+  ];
+  if (gpu) {
+    columns.push(
+      { header: 'GPU util', expr: `avg by (host) (DCGM_FI_DEV_GPU_UTIL${H})`, unit: UNITS.percent },
+      { header: 'GPU temp (max)', expr: `max by (host) (DCGM_FI_DEV_GPU_TEMP${H})`, unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS },
+      { header: 'GPU power', expr: `sum by (host) (DCGM_FI_DEV_POWER_USAGE${H})`, unit: UNITS.watt },
+    );
+  }
+  if (profile === 'nvidia') {
+    columns.push({
+      header: 'GPU memory',
+      expr: `max by (host) (DCGM_FI_DEV_FB_USED${H} / (DCGM_FI_DEV_FB_USED${H} + DCGM_FI_DEV_FB_FREE${H}))`,
+      unit: UNITS.percentunit,
+      thresholds: ratioThresholds(0.85, 0.95),
+      gauge: true,
+    });
+  }
+  const valueField = (i: number): string => `Value #${String.fromCharCode(65 + i)}`;
+  let hosts = tablePanel(
+    uid,
+    'Hosts',
+    columns.map((c): Query => ({ expr: c.expr })),
+    {
+      unit: UNITS.none,
+      h: 8,
+      merge: true,
+      columns: [['host', 'Host'], ...columns.map((c, i): [string, string] => [valueField(i), c.header])],
+    },
+  );
+  columns.forEach((c, i) => {
+    const props: dashboard.DynamicConfigValue[] = [{ id: 'unit', value: c.unit }];
+    if (c.thresholds) {
+      props.push({ id: 'thresholds', value: { mode: 'absolute', steps: c.thresholds } });
+      props.push({ id: 'custom.cellOptions', value: c.gauge ? { type: 'gauge', mode: 'basic' } : { type: 'color-text' } });
+    }
+    if (c.gauge) props.push({ id: 'max', value: 1 }, { id: 'min', value: 0 });
+    // Overrides match the display name, i.e. after the organize transformation renamed the column.
+    hosts = hosts.overrideByName(c.header, props);
+  });
+
+  const gpuPanels: DashboardSpec['items'] = gpu
+    ? [
+        row('GPUs'),
+        timeseriesPanel(uid, 'GPU utilisation', [{ expr: `DCGM_FI_DEV_GPU_UTIL${H}`, legend: '{{host}} GPU {{gpu}}' }], {
+          unit: UNITS.percent,
+          min: 0,
+          max: 100,
+          w: 8,
+        }),
+        timeseriesPanel(uid, 'GPU temperature', [{ expr: `DCGM_FI_DEV_GPU_TEMP${H}`, legend: '{{host}} GPU {{gpu}}' }], {
+          unit: UNITS.celsius,
+          thresholds: TEMP_THRESHOLDS,
+          showThresholds: true,
+          w: 8,
+        }),
+        timeseriesPanel(uid, 'GPU power', [{ expr: `DCGM_FI_DEV_POWER_USAGE${H}`, legend: '{{host}} GPU {{gpu}}' }], {
+          unit: UNITS.watt,
+          min: 0,
+          w: 8,
+        }),
+      ]
+    : [];
+
+  const stats = [
+    statPanel(uid, 'Hosts', [{ expr: `count(count by (host) (node_uname_info${H}))` }], { unit: UNITS.short, graph: false }),
+    statPanel(uid, 'Targets down', [{ expr: `count(up${HI} == 0) or vector(0)` }], { unit: UNITS.short, thresholds: redFrom(1) }),
+    statPanel(uid, 'Critical alerts', [{ expr: 'count(ALERTS{alertstate="firing",severity="critical"}) or vector(0)' }], {
+      unit: UNITS.short,
+      thresholds: redFrom(1),
+    }),
+    statPanel(uid, 'Warning alerts', [{ expr: 'count(ALERTS{alertstate="firing",severity="warning"}) or vector(0)' }], {
+      unit: UNITS.short,
+      thresholds: [
+        { value: null, color: 'green' },
+        { value: 1, color: 'orange' },
+      ],
+    }),
+  ];
+  if (gpu) {
+    stats.push(
+      statPanel(uid, 'GPUs', [{ expr: `count(DCGM_FI_DEV_GPU_TEMP${H})` }], { unit: UNITS.short, graph: false }),
+      statPanel(uid, 'Hottest GPU', [{ expr: `max(DCGM_FI_DEV_GPU_TEMP${H})` }], { unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS }),
+    );
+  }
+
+  return finish({
+    uid: OVERVIEW_UID,
+    title: 'obsctl / Overview',
+    description: `Every host at a glance (profile ${profile}).`,
+    variables: [
+      datasourceVariable(uid),
+      queryVariable(uid, 'host', 'Host', 'label_values(up, host)'),
+      queryVariable(uid, 'instance', 'Target', `label_values(up{${sel('host')}}, instance)`),
+    ],
+    items: [
+      // One line of stats, as wide as there are stats.
+      ...stats.map((b) => b.span(24 / stats.length)),
+      hosts,
+      row('Hosts'),
+      timeseriesPanel(uid, 'CPU utilisation', [{ expr: `${REC.cpuUtilisation}${H}`, legend: '{{host}}' }], {
+        unit: UNITS.percentunit,
+        min: 0,
+        max: 1,
+        w: 12,
+      }),
+      timeseriesPanel(
+        uid,
+        profile === 'gb10' ? 'Memory used (unified CPU + GPU)' : 'Memory used',
+        [{ expr: memUsed, legend: '{{host}}' }],
+        { unit: UNITS.percentunit, min: 0, max: 1, w: 12, thresholds: ratioThresholds(0.85, 0.95) },
+      ),
+      ...gpuPanels,
+      tablePanel(
+        uid,
+        'Firing alerts',
+        [{ expr: 'max by (alertname, severity, host, instance) (ALERTS{alertstate="firing"})' }],
+        {
+          unit: UNITS.none,
+          h: 8,
+          hide: ['Value'],
+          columns: [
+            ['alertname', 'Alert'],
+            ['severity', 'Severity'],
+            ['host', 'Host'],
+            ['instance', 'Instance'],
+          ],
+        },
+      ),
+    ],
+  });
+}
