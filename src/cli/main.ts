@@ -63,6 +63,43 @@ export async function run(argv: string[]): Promise<number> {
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/validate.js')).validateCommand));
 
+  program
+    .command('up')
+    .description('render, validate and start the stack; wait until every service is healthy')
+    .addOption(config())
+    .addOption(new Option('--pull <policy>', 'image pulls (default: images.pull_policy)').choices(['missing', 'always', 'never']))
+    .option('--timeout <seconds>', 'how long to wait for healthy services', '180')
+    .option('--simulate-gpu [profile]', 'no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10)')
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/up.js')).up));
+
+  program
+    .command('status')
+    .description('one table: service, state, health, published address, uptime, image')
+    .addOption(config())
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/status.js')).status));
+
+  program
+    .command('logs [service]')
+    .description('show the logs of the stack or of one service')
+    .addOption(config())
+    .option('-f, --follow', 'follow', false)
+    .option('--tail <lines>', 'lines from the end')
+    .action(async (service: string | undefined, options: Record<string, unknown>) => {
+      const { logs } = await import('./commands/logs.js');
+      exitCode = await logs(service, options as never);
+    });
+
+  program
+    .command('down')
+    .description('stop and remove the containers; volumes are kept unless --volumes')
+    .addOption(config())
+    .option('--volumes', 'also delete the volumes (all stored data); asks first', false)
+    .option('-y, --yes', 'do not ask', false)
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/down.js')).down));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

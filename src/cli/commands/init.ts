@@ -45,7 +45,8 @@ export async function init(options: InitOptions): Promise<number> {
   const dir = path.dirname(file);
   if (fs.existsSync(file) && !options.force) throw errors.configExists(path.relative(process.cwd(), file) || file);
   const detection = await detectGpu();
-  const gpu = options.gpu ?? detection.profile;
+  // Nothing detected may just mean init runs on a laptop, not the GPU host: keep `auto` then.
+  const gpu = options.gpu ?? (detection.profile === 'none' ? 'auto' : detection.profile);
   const name = options.name ?? (path.basename(dir).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '').slice(0, 63) || 'obsctl');
   const text = initText(name, gpu, detection, dir);
   // The template must always produce a valid config; if not, that is a bug, caught by tests.

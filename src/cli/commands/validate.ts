@@ -36,7 +36,7 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
       for (const w of warnings) err(color.yellow(w));
       for (const c of report.checks) {
         const mark = c.status === 'pass' ? color.green('✓') : c.status === 'skip' ? color.yellow('-') : color.red('✗');
-        out(`${mark} ${c.name}${c.status === 'pass' ? '' : `: ${c.detail}`}`);
+        out(`${mark} ${c.name}${c.file ? ` ${color.dim(c.file)}` : ''}${c.status === 'pass' ? '' : `: ${c.detail}`}`);
         if (c.status !== 'pass' && c.hint) out(color.dim(`    hint: ${c.hint}`));
       }
       const count = (s: string) => report.checks.filter((c) => c.status === s).length;

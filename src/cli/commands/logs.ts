@@ -1,0 +1,21 @@
+// obsctl logs [service] [-f]: the stack's logs through docker compose.
+import path from 'node:path';
+import { stackSecrets } from '../../render/secrets.js';
+import { ComposeCli } from '../../runtime/compose-cli.js';
+import { placeholderSecretEnv } from '../../runtime/secrets-store.js';
+import { loadConfig } from '../context.js';
+import { stateDir } from './up.js';
+
+export interface LogsOptions {
+  config: string;
+  follow: boolean;
+  tail?: string;
+}
+
+export async function logs(service: string | undefined, options: LogsOptions): Promise<number> {
+  const loaded = loadConfig(options.config, { checkSecrets: false });
+  const dir = path.join(stateDir(loaded.dir), 'stack');
+  const cli = new ComposeCli({ name: loaded.config.name, dir, env: placeholderSecretEnv(stackSecrets(loaded.config)) });
+  const r = await cli.logs(service, { follow: options.follow, ...(options.tail ? { tail: Number(options.tail) } : {}), inherit: true });
+  return r.ok ? 0 : 1;
+}

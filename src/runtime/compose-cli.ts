@@ -1,0 +1,72 @@
+// The real `docker compose` (v2), run through execa. obsctl does not reimplement Compose: it hands
+// it the rendered file under a stable project name, so `docker compose -p NAME ps/logs` work by hand.
+import { execa } from 'execa';
+
+export interface ComposeProject {
+  name: string;
+  dir: string;
+  /** Values of the Compose secrets' environment variables (and nothing else secret). */
+  env: Record<string, string>;
+}
+
+export interface ComposeResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export interface PsEntry {
+  Service: string;
+  State: string;
+  Health: string;
+  ID: string;
+}
+
+export class ComposeCli {
+  constructor(readonly project: ComposeProject) {}
+
+  private args(rest: string[]): string[] {
+    return ['compose', '--project-name', this.project.name, '--project-directory', this.project.dir, '-f', `${this.project.dir}/compose.yaml`, ...rest];
+  }
+
+  async run(rest: string[], options: { inherit?: boolean; timeoutMs?: number } = {}): Promise<ComposeResult> {
+    const r = await execa('docker', this.args(rest), {
+      env: { ...process.env, ...this.project.env },
+      reject: false,
+      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+      ...(options.inherit ? { stdout: 'inherit', stderr: 'inherit' } : {}),
+    });
+    return { ok: r.exitCode === 0, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  }
+
+  static async version(): Promise<string | undefined> {
+    const r = await execa('docker', ['compose', 'version', '--short'], { reject: false });
+    return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
+  }
+
+  up(options: { pull: 'missing' | 'always' | 'never'; waitSeconds: number; progress: 'plain' | 'auto'; inherit: boolean }) {
+    return this.run(
+      ['--progress', options.progress, 'up', '--detach', '--wait', '--wait-timeout', String(options.waitSeconds), '--remove-orphans', '--pull', options.pull],
+      { inherit: options.inherit, timeoutMs: (options.waitSeconds + 120) * 1000 },
+    );
+  }
+
+  async ps(): Promise<PsEntry[]> {
+    const r = await this.run(['ps', '--all', '--format', 'json']);
+    if (!r.ok) return [];
+    const text = r.stdout.trim();
+    if (!text) return [];
+    // Compose 2.21+ prints one JSON object per line; older ones a JSON array.
+    return text.startsWith('[') ? (JSON.parse(text) as PsEntry[]) : text.split('\n').map((l) => JSON.parse(l) as PsEntry);
+  }
+
+  logs(service: string | undefined, options: { follow: boolean; tail?: number; inherit: boolean }) {
+    return this.run(['logs', '--no-color', ...(options.follow ? ['--follow'] : []), ...(options.tail ? ['--tail', String(options.tail)] : []), ...(service ? [service] : [])], {
+      inherit: options.inherit,
+    });
+  }
+
+  down(options: { volumes: boolean }) {
+    return this.run(['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])]);
+  }
+}

@@ -1,0 +1,103 @@
+// The Docker Engine, behind a small port. The real adapter is dockerode (the Engine API over the
+// socket); tests of the logic around it can hand in a fake.
+import Docker from 'dockerode';
+
+export interface ContainerSummary {
+  id: string;
+  service: string;
+  state: string; // running, exited, ...
+  health?: string; // healthy, unhealthy, starting
+  image: string;
+  created: number; // unix seconds
+  startedAt?: string;
+  ports: { hostIp: string; hostPort: number; containerPort: number }[];
+}
+
+export interface EngineInfo {
+  serverVersion: string;
+  architecture: string; // x86_64, aarch64
+  os: string;
+  runtimes: string[];
+  cdiSpecDirs: string[];
+  dockerRootDir: string;
+}
+
+export interface Engine {
+  ping(): Promise<void>;
+  info(): Promise<EngineInfo>;
+  projectContainers(project: string): Promise<ContainerSummary[]>;
+  healthLog(id: string): Promise<string[]>;
+  imageArchitecture(image: string): Promise<string | undefined>;
+  pull(image: string, onProgress: (line: string) => void): Promise<void>;
+}
+
+export const archOf = (engineArch: string) => ({ x86_64: 'amd64', aarch64: 'arm64' })[engineArch] ?? engineArch;
+
+export class DockerodeEngine implements Engine {
+  private docker: Docker;
+  constructor(docker = new Docker()) {
+    this.docker = docker;
+  }
+
+  async ping(): Promise<void> {
+    await this.docker.ping();
+  }
+
+  async info(): Promise<EngineInfo> {
+    const i = (await this.docker.info()) as Record<string, unknown>;
+    return {
+      serverVersion: String(i.ServerVersion ?? ''),
+      architecture: String(i.Architecture ?? ''),
+      os: String(i.OperatingSystem ?? ''),
+      runtimes: Object.keys((i.Runtimes as object) ?? {}),
+      cdiSpecDirs: (i.CDISpecDirs as string[] | undefined) ?? [],
+      dockerRootDir: String(i.DockerRootDir ?? '/var/lib/docker'),
+    };
+  }
+
+  async projectContainers(project: string): Promise<ContainerSummary[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
+    const out: ContainerSummary[] = [];
+    for (const c of list) {
+      const inspect = await this.docker.getContainer(c.Id).inspect();
+      out.push({
+        id: c.Id,
+        service: c.Labels['com.docker.compose.service'] ?? c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12),
+        state: c.State,
+        ...(inspect.State.Health?.Status ? { health: inspect.State.Health.Status } : {}),
+        image: c.Image,
+        created: c.Created,
+        ...(inspect.State.StartedAt ? { startedAt: inspect.State.StartedAt } : {}),
+        ports: (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ hostIp: p.IP ?? '', hostPort: p.PublicPort, containerPort: p.PrivatePort })),
+      });
+    }
+    return out.sort((a, b) => a.service.localeCompare(b.service));
+  }
+
+  async healthLog(id: string): Promise<string[]> {
+    const inspect = await this.docker.getContainer(id).inspect();
+    return (inspect.State.Health?.Log ?? []).map((l) => `exit ${l.ExitCode}: ${l.Output.trim()}`);
+  }
+
+  async imageArchitecture(image: string): Promise<string | undefined> {
+    try {
+      const i = await this.docker.getImage(image).inspect();
+      return i.Architecture;
+    } catch {
+      return undefined; // not present locally
+    }
+  }
+
+  async pull(image: string, onProgress: (line: string) => void): Promise<void> {
+    const stream = await this.docker.pull(image);
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (error: Error | null) => (error ? reject(error) : resolve()),
+        (event: { status?: string; id?: string; progress?: string }) => {
+          if (event.status) onProgress(`${image}${event.id ? ` ${event.id}` : ''}: ${event.status}${event.progress ? ` ${event.progress}` : ''}`);
+        },
+      );
+    });
+  }
+}
