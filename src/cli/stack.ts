@@ -1,4 +1,5 @@
 // What render, validate and up share: config -> concrete profile -> rendered files.
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadAlertContent } from '../content.js';
 import { render, type RenderResult } from '../render/index.js';
@@ -31,6 +32,22 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
   } else {
     profile = loaded.config.gpu;
   }
-  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated) }, loadAlertContent());
+  const sharedRootMount = rootMountIsShared();
+  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}) }, loadAlertContent());
   return { result, profile, ...(detection ? { detection } : {}), notes };
+}
+
+/** Reads /proc/self/mountinfo: is / a shared mount (so `rslave` bind mounts of it work)? */
+export function rootMountIsShared(mountinfo = '/proc/self/mountinfo'): boolean | undefined {
+  try {
+    const root = fs
+      .readFileSync(mountinfo, 'utf8')
+      .split('\n')
+      .map((l) => l.split(' '))
+      .filter((f) => f[4] === '/')
+      .at(-1);
+    return root ? root.slice(6, root.indexOf('-')).some((tag) => tag.startsWith('shared:')) : undefined;
+  } catch {
+    return undefined;
+  }
 }

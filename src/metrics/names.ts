@@ -9,10 +9,10 @@ export const appMetrics = {
   requestDuration: { name: 'http_request_duration_seconds', type: 'histogram', labels: ['method', 'route', 'status'] },
   /** gauge; labels: method, route */
   requestsInFlight: { name: 'http_requests_in_flight', type: 'gauge', labels: ['method', 'route'] },
-  /** counter; labels: job (kind of work, e.g. generate), outcome (success|failure), error_type ('' on success) */
-  jobsTotal: { name: 'app_jobs_total', type: 'counter', labels: ['job', 'outcome', 'error_type'] },
-  /** histogram, seconds; labels: job, outcome */
-  jobDuration: { name: 'app_job_duration_seconds', type: 'histogram', labels: ['job', 'outcome'] },
+  /** counter; labels: kind (kind of work, e.g. generate; not `job`, which Prometheus owns), outcome (success|failure), error_type ('' on success) */
+  jobsTotal: { name: 'app_jobs_total', type: 'counter', labels: ['kind', 'outcome', 'error_type'] },
+  /** histogram, seconds; labels: kind, outcome */
+  jobDuration: { name: 'app_job_duration_seconds', type: 'histogram', labels: ['kind', 'outcome'] },
   /** gauge; labels: queue */
   queueDepth: { name: 'app_queue_depth', type: 'gauge', labels: ['queue'] },
   /** gauge, always 1; labels: version, commit */

@@ -98,7 +98,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
       // Host network and PID namespace: the host's interfaces and processes, not the container's.
       network_mode: 'host',
       pid: 'host',
-      volumes: ['/:/host:ro,rslave'],
+      volumes: [options.sharedRootMount === false ? '/:/host:ro' : '/:/host:ro,rslave'],
       healthcheck: wgetCheck(`http://${nodeExporterAddress(config)}/`),
     };
   }

@@ -13,6 +13,12 @@ export interface RenderOptions {
    * for CI and machines without a GPU. Series carry simulated="true".
    */
   simulateGpu?: boolean;
+  /**
+   * Whether the host's / is a shared mount. Then node-exporter mounts it `rslave`, so filesystems
+   * mounted later show up too (upstream's recommendation); Docker refuses rslave otherwise (e.g.
+   * inside a container or sandbox). Defaults to true, as on any systemd host such as DGX OS.
+   */
+  sharedRootMount?: boolean;
 }
 
 export function resolveProfile(config: Config, detected: GpuProfile): GpuProfile {

@@ -42,6 +42,7 @@ export async function up(options: UpOptions): Promise<number> {
 
   // Validate what is about to run, unless it is exactly what ran (and was validated) last time.
   if (changed) {
+    fs.mkdirSync(stateDir(loaded.dir), { recursive: true, mode: 0o700 });
     const staging = fs.mkdtempSync(path.join(stateDir(loaded.dir), 'validate-'));
     try {
       applyWrite(staging, stack.result.files, planWrite(staging, stack.result.files));
@@ -73,7 +74,11 @@ export async function up(options: UpOptions): Promise<number> {
       return [host!, Number(port), service] as [string, number, string];
     }),
   );
-  if (config.exporters.node.enabled) ports.push(['0.0.0.0', config.ports.node_exporter, 'node_exporter']);
+  // node-exporter binds the gateway address in the host network: anything on that port on any
+  // address clashes with it, unless it is our own node-exporter.
+  if (config.exporters.node.enabled && !existing.some((c) => c.service === 'node-exporter' && c.state === 'running')) {
+    ports.push(['0.0.0.0', config.ports.node_exporter, 'node_exporter']);
+  }
   const checks = await preflight({ config, engine, gpu: stack.profile !== 'none' && config.exporters.dcgm.enabled, simulateGpu: Boolean(options.simulateGpu), images, existing, ports, firstRun: existing.length === 0 });
   const fatal = checks.filter((c) => !c.ok && c.fatal);
   for (const c of checks.filter((c) => !c.ok && !c.fatal)) err(color.yellow(`warning: ${c.name}: ${c.detail}`));
