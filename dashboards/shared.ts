@@ -1,5 +1,6 @@
 // Common bits of obsctl's dashboards: the datasource reference, variables, units, panel helpers and
 // the final conversion to plain JSON. Everything here is pure: no clock, no randomness, no I/O.
+import { appMetrics } from '../src/metrics/names.js';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -50,11 +51,10 @@ export const GPU_TEMP_CRITICAL_CELSIUS = 87;
 export const MIB = 1048576;
 
 /**
- * The label that holds the app's own `job` label (kind of work) of app_jobs_total and
- * app_job_duration_seconds. Prometheus owns `job` (the scrape job) and, with the default
- * honor_labels: false, renames a scraped `job` label to `exported_job`.
+ * The label for the kind of work on app_jobs_total and app_job_duration_seconds. It is not
+ * `job`: Prometheus owns that one (the scrape job) and would rename the app's to `exported_job`.
  */
-export const APP_WORK_LABEL = 'exported_job';
+export const APP_WORK_LABEL = appMetrics.jobsTotal.labels[0];
 
 /** Recording rules (alerts/recording/dashboards.rules.yml) the dashboards read. */
 export const REC = {
