@@ -74,6 +74,22 @@ export async function run(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/up.js')).up));
 
   program
+    .command('verify')
+    .description('prove the stack is observing: services, targets, series, rules, alert path, dashboards')
+    .addOption(config())
+    .option('--prometheus <url>', 'verify a stack elsewhere: its Prometheus URL')
+    .option('--alertmanager <url>', 'its Alertmanager URL')
+    .option('--grafana <url>', 'its Grafana URL')
+    .option('--wait <duration>', 'retry until every check passes or this long has passed (e.g. 2m)')
+    .option('--static', 'no running stack: render, validate --strict and rule unit tests (for pull requests)', false)
+    .option('--strict', 'warnings fail too', false)
+    .option('--timeout <seconds>', 'per-check timeout', '10')
+    .option('--junit <file>', 'also write JUnit XML to this file')
+    .option('--simulate-gpu [profile]', 'with --static: check the simulated-GPU variant')
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/verify.js')).verify));
+
+  program
     .command('status')
     .description('one table: service, state, health, published address, uptime, image')
     .addOption(config())

@@ -55,9 +55,10 @@ const duplicateJobs: Rule = (config) => {
   return out;
 };
 
-const duplicateNames = (list: { name: string }[], at: PropertyKey[], what: string): RuleIssue[] => {
+const duplicateNames = (list: { name: string }[], at: PropertyKey[], what: string, reserved: string[] = []): RuleIssue[] => {
   const seen = new Set<string>();
   return list.flatMap((item, i) => {
+    if (reserved.includes(item.name)) return [issue([...at, i, 'name'], `reserved_${what}`, `${what} name "${item.name}" is used by obsctl itself`, 'Choose another name.')];
     if (seen.has(item.name)) return [issue([...at, i, 'name'], `duplicate_${what}`, `${what} name "${item.name}" appears twice`)];
     seen.add(item.name);
     return [];
@@ -116,7 +117,7 @@ const exposure: Rule = (config) => {
 export const rules: Rule[] = [
   portClash,
   duplicateJobs,
-  (c) => duplicateNames(c.alertmanager.receivers, ['alertmanager', 'receivers'], 'receiver'),
+  (c) => duplicateNames(c.alertmanager.receivers, ['alertmanager', 'receivers'], 'receiver', ['null', 'obsctl-verify']),
   (c) => duplicateNames(c.prometheus.remote_write, ['prometheus', 'remote_write'], 'remote_write'),
   packNeedsExporter,
   receiverReferences,

@@ -198,6 +198,12 @@ export const configSchema = z
         anonymous_access: z.boolean().default(false),
       })
       .prefault({}),
+    verify: z
+      .strictObject({
+        webhook_port: port.default(9096).describe('port `obsctl verify` listens on (stack gateway address) to receive its synthetic test alert'),
+        max_series_per_job: z.number().int().positive().default(50000).describe('verify fails a scrape job that exposes more series (cardinality ceiling)'),
+      })
+      .prefault({}),
     alerts: z
       .strictObject({
         gpu: z.strictObject({ enabled, ...thresholds.gpu }).prefault({}),

@@ -2,6 +2,11 @@
 // receiver configured, alerts go to a `null` receiver (visible in the UI, sent nowhere). The
 // always-firing Watchdog goes to `null` too unless a route says otherwise, so it never pages.
 import type { Config, Receiver } from '../config/schema.js';
+import { gatewayAddress } from './network.js';
+
+/** `obsctl verify` proves the alert path with a synthetic alert carrying this label; it goes only here. */
+export const verifyReceiver = 'obsctl-verify';
+export const verifyMatcher = 'obsctl_verify="true"';
 import { secretPath } from './secrets.js';
 
 const id = (name: string) => name.replace(/-/g, '_');
@@ -44,6 +49,8 @@ export function renderAlertmanagerConfig(config: Config): Record<string, unknown
       group_interval: route?.group_interval ?? '5m',
       repeat_interval: route?.repeat_interval ?? '4h',
       routes: [
+        // First, and without continue: the synthetic alert of `obsctl verify` never reaches a person.
+        { receiver: verifyReceiver, matchers: [verifyMatcher], group_wait: '0s', group_interval: '1s', repeat_interval: '1h' },
         ...(route?.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: r.matchers, continue: r.continue })),
         { receiver: 'null', matchers: ['alertname="Watchdog"'] },
       ],
@@ -52,6 +59,10 @@ export function renderAlertmanagerConfig(config: Config): Record<string, unknown
     inhibit_rules: [
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance'] },
     ],
-    receivers: [{ name: 'null' }, ...receivers.map(receiverConfig)],
+    receivers: [
+      { name: 'null' },
+      { name: verifyReceiver, webhook_configs: [{ url: `http://${gatewayAddress(config)}:${config.verify.webhook_port}/alert`, send_resolved: false }] },
+      ...receivers.map(receiverConfig),
+    ],
   };
 }

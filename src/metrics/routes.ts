@@ -1,0 +1,75 @@
+// Route templates for the `route` label: a raw URL (/users/8412?page=3) would make one series per
+// user and page, so requests are labelled with the template they matched (/users/:id) instead.
+
+/** Finds the template a pathname belongs to; undefined when none does (labelled `other`). */
+export type RouteMatcher = (pathname: string) => string | undefined;
+
+interface Pattern {
+  template: string;
+  /** Segments; ':' = any one segment, '*' = the rest (zero or more segments). */
+  segments: string[];
+}
+
+const PARAM = ':';
+const REST = '*';
+
+function splitPath(p: string): string[] {
+  // '/a/b/' and '/a/b' are the same route; '/' is no segments.
+  const trimmed = p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
+  return trimmed === '/' || trimmed === '' ? [] : trimmed.replace(/^\//, '').split('/');
+}
+
+/**
+ * A matcher for route templates such as `/v1/generate`, `/users/:id` and `/static/*`.
+ * Templates without parameters are looked up exactly first; the others are tried in the order
+ * given, so list more specific templates first (`/users/me` before `/users/:id` is not needed:
+ * exact templates always win).
+ */
+export function routeMatcher(templates: readonly string[]): RouteMatcher {
+  const exact = new Map<string, string>();
+  const patterns: Pattern[] = [];
+  for (const template of templates) {
+    if (!template.startsWith('/')) throw new TypeError(`obsctl/metrics: route template must start with '/': ${JSON.stringify(template)}`);
+    const raw = splitPath(template);
+    const segments = raw.map((s, i) => {
+      if (s === '*') {
+        if (i !== raw.length - 1) throw new TypeError(`obsctl/metrics: '*' must be the last segment of ${JSON.stringify(template)}`);
+        return REST;
+      }
+      return s.startsWith(':') ? PARAM : s;
+    });
+    if (segments.some((s) => s === PARAM || s === REST)) patterns.push({ template, segments });
+    else exact.set('/' + segments.join('/'), template);
+  }
+  return (pathname: string): string | undefined => {
+    const parts = splitPath(pathname);
+    const hit = exact.get('/' + parts.join('/'));
+    if (hit !== undefined) return hit;
+    outer: for (const p of patterns) {
+      const rest = p.segments[p.segments.length - 1] === REST;
+      const fixed = rest ? p.segments.length - 1 : p.segments.length;
+      if (rest ? parts.length < fixed : parts.length !== fixed) continue;
+      for (let i = 0; i < fixed; i++) {
+        const seg = p.segments[i]!;
+        const part = parts[i]!;
+        if (seg === PARAM ? part === '' : seg !== part) continue outer;
+      }
+      return p.template;
+    }
+    return undefined;
+  };
+}
+
+/** The path of a request target: '/a/b?x=1' -> '/a/b'; absolute form (proxies) is handled too. */
+export function pathnameOf(url: string | undefined): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  if (url.startsWith('/')) {
+    const q = url.search(/[?#]/);
+    return q === -1 ? url : url.slice(0, q);
+  }
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,32 @@
+// The series each exporter must deliver exist (on GB10 only what GB10 emits), and no job exceeds
+// the cardinality ceiling. Series counts per job are reported either way.
+import type { ExpectedStack } from '../expected.js';
+import { describeFailure, promQuery } from '../http.js';
+import { fail, pass, warn, type VerifyCheck } from '../types.js';
+
+export async function metricChecks(prometheus: string, expected: ExpectedStack): Promise<VerifyCheck[]> {
+  const counts = await promQuery(prometheus, 'sum by (job) (scrape_samples_scraped)');
+  if (!counts.ok) return [fail('metrics', 'series', `cannot query Prometheus: ${describeFailure(counts)}`)];
+  const perJob = new Map(counts.series.map((s) => [s.metric.job, Number(s.value[1])]));
+  return Promise.all(
+    expected.jobs.map(async (job) => {
+      const series = perJob.get(job.name) ?? 0;
+      if (series > expected.maxSeriesPerJob) {
+        return fail('metrics', `series ${job.name}`, `${series} series > ceiling ${expected.maxSeriesPerJob}`, { hint: 'A label with unbounded values (raw URLs, ids)? Or raise verify.max_series_per_job.' });
+      }
+      if (job.requiredMetrics.length === 0) return pass('metrics', `series ${job.name}`, `${series} series`);
+      const q = `count by (__name__) ({job="${job.name}", __name__=~"${job.requiredMetrics.join('|')}"})`;
+      const r = await promQuery(prometheus, q);
+      if (!r.ok) return fail('metrics', `series ${job.name}`, `query failed: ${describeFailure(r)}`, { evidence: q });
+      const present = new Set(r.series.map((s) => s.metric.__name__));
+      const missing = job.requiredMetrics.filter((m) => !present.has(m));
+      if (missing.length === 0) return pass('metrics', `series ${job.name}`, `${series} series; all ${job.requiredMetrics.length} required present`);
+      const gpu = job.name === 'dcgm-exporter';
+      const check = series === 0 ? warn : fail;
+      return check('metrics', `series ${job.name}`, `missing ${missing.join(', ')}`, {
+        evidence: q,
+        hint: gpu ? `This host's GPU does not emit them: is gpu: ${expected.profile} right for it?` : 'Does the target expose these metrics? Check its /metrics output.',
+      });
+    }),
+  );
+}

@@ -1,0 +1,38 @@
+// Every scrape job obsctl rendered is active in Prometheus, every target is up, was scraped
+// recently (within two intervals) and without error.
+import type { ExpectedStack } from '../expected.js';
+import { describeFailure, getJson } from '../http.js';
+import { fail, pass, type VerifyCheck } from '../types.js';
+
+interface ActiveTarget {
+  labels: Record<string, string>;
+  scrapePool: string;
+  scrapeUrl: string;
+  lastError: string;
+  lastScrape: string;
+  health: 'up' | 'down' | 'unknown';
+}
+
+export async function targetChecks(prometheus: string, expected: ExpectedStack, now = Date.now()): Promise<VerifyCheck[]> {
+  const r = await getJson<{ data: { activeTargets: ActiveTarget[] } }>(`${prometheus}/api/v1/targets?state=active`);
+  if (!r.ok || !r.body) return [fail('targets', 'targets', `cannot list targets: ${describeFailure(r)}`, { evidence: 'GET /api/v1/targets' })];
+  const targets = r.body.data.activeTargets;
+  return expected.jobs.map((job) => {
+    const mine = targets.filter((t) => t.scrapePool === job.name);
+    if (mine.length === 0) {
+      return fail('targets', `job ${job.name}`, 'not among Prometheus\'s active targets', { hint: 'Prometheus runs another config than obsctl rendered: run `obsctl up` to apply it.' });
+    }
+    const problems = mine.flatMap((t) => {
+      const age = (now - Date.parse(t.lastScrape)) / 1000;
+      if (t.health !== 'up') return [`${t.scrapeUrl} is ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`];
+      if (!(age <= 2 * job.intervalSeconds + 5)) return [`${t.scrapeUrl} last scraped ${Number.isFinite(age) ? `${Math.round(age)} s ago` : 'never'} (interval ${job.intervalSeconds} s)`];
+      return [];
+    });
+    return problems.length
+      ? fail('targets', `job ${job.name}`, problems[0]!, {
+          evidence: problems.join('\n'),
+          hint: job.name === 'dcgm-exporter' ? 'Check `obsctl logs dcgm-exporter` and the NVIDIA container runtime.' : `Is the service at ${mine[0]!.labels.instance ?? mine[0]!.scrapeUrl} running and reachable from the Prometheus container?`,
+        })
+      : pass('targets', `job ${job.name}`, `${mine.length} target${mine.length > 1 ? 's' : ''} up, scraped within ${2 * job.intervalSeconds} s`);
+  });
+}
