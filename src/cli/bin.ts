@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { configureColor, run } from './main.js';
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  process.stderr.write(`obsctl needs Node.js 22 or newer; this is ${process.version}. Install Node 22 LTS (or run it through npx in a project that pins it).\n`);
+  process.exit(3);
+}
+const { configureColor, run } = await import('./main.js');
 
 const argv = process.argv.slice(2);
 configureColor(argv);

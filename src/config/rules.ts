@@ -98,6 +98,13 @@ const receiverReferences: Rule = (config) => {
   return out;
 };
 
+const thresholdOrder: Rule = (config) => {
+  const gpu = config.alerts.gpu;
+  return gpu.temperature_warning_celsius >= gpu.temperature_critical_celsius
+    ? [issue(['alerts', 'gpu', 'temperature_warning_celsius'], 'threshold_order', `warning (${gpu.temperature_warning_celsius} °C) must be below critical (${gpu.temperature_critical_celsius} °C)`, 'Lower temperature_warning_celsius or raise temperature_critical_celsius.')]
+    : [];
+};
+
 const gpuProfiling: Rule = (config) =>
   config.gpu === 'gb10' && config.exporters.dcgm.profiling
     ? [issue(['exporters', 'dcgm', 'profiling'], 'profiling_on_gb10', 'GB10 (DGX Spark) emits no DCGM_FI_PROF_* fields, so profiling would only grant SYS_ADMIN for nothing', 'Set exporters.dcgm.profiling: false.')]
@@ -122,6 +129,7 @@ export const rules: Rule[] = [
   packNeedsExporter,
   receiverReferences,
   gpuProfiling,
+  thresholdOrder,
   exposure,
 ];
 

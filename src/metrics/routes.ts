@@ -20,10 +20,9 @@ function splitPath(p: string): string[] {
 }
 
 /**
- * A matcher for route templates such as `/v1/generate`, `/users/:id` and `/static/*`.
- * Templates without parameters are looked up exactly first; the others are tried in the order
- * given, so list more specific templates first (`/users/me` before `/users/:id` is not needed:
- * exact templates always win).
+ * A matcher for route templates such as `/v1/generate`, `/users/:id` and `/static/*`. Templates
+ * without parameters win over the others (`/users/me` beats `/users/:id` wherever it is listed);
+ * templates with parameters are tried in the order given. A trailing slash is ignored.
  */
 export function routeMatcher(templates: readonly string[]): RouteMatcher {
   const exact = new Map<string, string>();
@@ -42,9 +41,10 @@ export function routeMatcher(templates: readonly string[]): RouteMatcher {
     else exact.set('/' + segments.join('/'), template);
   }
   return (pathname: string): string | undefined => {
-    const parts = splitPath(pathname);
-    const hit = exact.get('/' + parts.join('/'));
-    if (hit !== undefined) return hit;
+    const normalized = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+    const hit = exact.get(normalized);
+    if (hit !== undefined || patterns.length === 0) return hit;
+    const parts = splitPath(normalized);
     outer: for (const p of patterns) {
       const rest = p.segments[p.segments.length - 1] === REST;
       const fixed = rest ? p.segments.length - 1 : p.segments.length;
@@ -63,9 +63,11 @@ export function routeMatcher(templates: readonly string[]): RouteMatcher {
 /** The path of a request target: '/a/b?x=1' -> '/a/b'; absolute form (proxies) is handled too. */
 export function pathnameOf(url: string | undefined): string | undefined {
   if (url === undefined || url === '') return undefined;
-  if (url.startsWith('/')) {
-    const q = url.search(/[?#]/);
-    return q === -1 ? url : url.slice(0, q);
+  if (url.charCodeAt(0) === 47 /* / */) {
+    let end = url.indexOf('?');
+    const hash = url.indexOf('#');
+    if (hash !== -1 && (end === -1 || hash < end)) end = hash;
+    return end === -1 ? url : url.slice(0, end);
   }
   try {
     return new URL(url).pathname;

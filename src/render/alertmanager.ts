@@ -55,9 +55,10 @@ export function renderAlertmanagerConfig(config: Config): Record<string, unknown
         { receiver: 'null', matchers: ['alertname="Watchdog"'] },
       ],
     },
-    // A critical alert makes the warning for the same thing on the same instance redundant.
+    // Warning and critical tiers share an alert name: while the critical one fires, the lesser
+    // ones for the same thing (same GPU, same filesystem) are noise.
     inhibit_rules: [
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance'] },
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ['alertname', 'job', 'instance', 'gpu', 'mountpoint'] },
     ],
     receivers: [
       { name: 'null' },

@@ -27,7 +27,12 @@ export async function dashboardChecks(prometheus: string, expected: ExpectedStac
   return Promise.all(
     expected.dashboards.map(async (d) => {
       const label = `dashboard ${d.title}`;
-      if (d.uid === 'obsctl-app' && !hasAppTargets) return skip('dashboards', label, 'no app targets in obsctl.yaml');
+      if (d.uid === 'obsctl-app') {
+        if (!hasAppTargets) return skip('dashboards', label, 'no app targets in obsctl.yaml');
+        // The App dashboard reads what obsctl's metrics helper emits; other apps are checked as targets only.
+        const helper = await promQuery(prometheus, 'count(app_build_info)');
+        if (helper.ok && helper.series.length === 0) return skip('dashboards', label, 'no app target exposes obsctl/metrics (app_build_info absent)');
+      }
       const exprs = dashboardExpressions(d.json);
       const empty: string[] = [];
       for (const { where, expr } of exprs) {
