@@ -90,6 +90,18 @@ export async function run(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/verify.js')).verify));
 
   program
+    .command('images <action> [file]')
+    .description('list the stack\'s images, or save/load them as one archive for air-gapped hosts')
+    .addOption(config())
+    .option('--simulate-gpu [profile]', 'include the simulated GPU exporter instead')
+    .option('--json', 'machine-readable output', false)
+    .action(async (actionName: string, file: string | undefined, options: Record<string, unknown>) => {
+      json = Boolean(options.json);
+      const { images } = await import('./commands/images.js');
+      exitCode = await images(actionName, file, options as never);
+    });
+
+  program
     .command('status')
     .description('one table: service, state, health, published address, uptime, image')
     .addOption(config())

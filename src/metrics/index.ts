@@ -329,6 +329,21 @@ export function createMetrics(options: CreateMetricsOptions): AppMetrics {
     const metricsPath = opts.metricsPath ?? '/metrics';
     const onError = opts.onError ?? ((error: unknown) => console.error('obsctl/metrics: request handler failed:', error));
 
+    /** The handler threw or rejected: 500 if nothing was sent yet, else cut the response short. */
+    function fail(error: unknown, req: IncomingMessage, res: ServerResponse, state: { failed: boolean }): void {
+      try {
+        onError(error, req);
+      } catch {
+        // a failing error reporter must not take the server down
+      }
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('internal server error\n');
+      } else {
+        state.failed = true;
+        res.destroy();
+      }
+    }
+
     return (req, res) => {
       const pathname = pathnameOf(req.url);
       if (metricsPath !== false && pathname === metricsPath) {
@@ -342,29 +357,16 @@ export function createMetrics(options: CreateMetricsOptions): AppMetrics {
         route = undefined;
       }
       const end = startRequest(req.method, route);
-      let failed = false;
+      const state = { failed: false };
       // A ServerResponse emits 'close' once it is done: after 'finish' when the response was sent,
       // or without it when the connection went away first.
-      res.on('close', () => end(failed ? 500 : res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS));
-      const fail = (error: unknown): void => {
-        try {
-          onError(error, req);
-        } catch {
-          // a failing error reporter must not take the server down
-        }
-        if (!res.headersSent) {
-          res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('internal server error\n');
-        } else {
-          failed = true;
-          res.destroy();
-        }
-      };
+      res.on('close', () => end(state.failed ? 500 : res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS));
       try {
         const result = handler(req, res);
         if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function')
-          (result as Promise<unknown>).then(undefined, fail);
+          (result as Promise<unknown>).then(undefined, (error: unknown) => fail(error, req, res, state));
       } catch (error) {
-        fail(error);
+        fail(error, req, res, state);
       }
     };
   }

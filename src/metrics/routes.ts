@@ -16,7 +16,8 @@ const REST = '*';
 function splitPath(p: string): string[] {
   // '/a/b/' and '/a/b' are the same route; '/' is no segments.
   const trimmed = p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
-  return trimmed === '/' || trimmed === '' ? [] : trimmed.replace(/^\//, '').split('/');
+  if (trimmed === '/' || trimmed === '') return [];
+  return (trimmed.charCodeAt(0) === 47 /* / */ ? trimmed.slice(1) : trimmed).split('/');
 }
 
 /**

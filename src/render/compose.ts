@@ -10,9 +10,10 @@ import { secretsFor, type StackSecret } from './secrets.js';
 
 type Service = Record<string, unknown>;
 
+// A 5 s interval: `up --wait` sees healthy within seconds (start_interval needs Engine 25+).
 const wgetCheck = (url: string) => ({
   test: ['CMD', 'wget', '-q', '-O', '/dev/null', url],
-  interval: '10s',
+  interval: '5s',
   timeout: '5s',
   retries: 5,
   start_period: '30s',
@@ -116,7 +117,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
       volumes: ['./dcgm:/etc/dcgm-exporter/obsctl:ro'],
       healthcheck: {
         test: ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"],
-        interval: '10s',
+        interval: '5s',
         timeout: '5s',
         retries: 5,
         start_period: '60s',

@@ -91,7 +91,13 @@ export async function up(options: UpOptions): Promise<number> {
   if (missing.length && pull === 'never') {
     throw new UserError('IMAGES_MISSING', `${missing.length} image${missing.length > 1 ? 's are' : ' is'} missing and pulling is off (--pull never).`, 'Load them with `obsctl images load FILE` (made by `obsctl images save` on a connected host), or allow pulls.', ExitCode.environment, missing.map((m) => `missing: ${m}`));
   }
-  if (missing.length) await pullImages(engine, missing, Boolean(process.stdout.isTTY) && !options.json, (l) => say(l));
+  if (missing.length) {
+    try {
+      await pullImages(engine, missing, Boolean(process.stdout.isTTY) && !options.json, (l) => say(l));
+    } catch (e) {
+      throw new UserError('IMAGE_PULL_FAILED', `Could not pull ${missing.length} missing image${missing.length > 1 ? 's' : ''}: ${(e as Error).message.split('\n')[0]}`, 'Check the network and registry access (docker login for private registries), set images.registry to a mirror, or load an archive made elsewhere with `obsctl images load`.', ExitCode.environment, missing.map((m) => `missing: ${m}`));
+    }
+  }
 
   // Write the new stack only now that it validated and the host is ready.
   applyWrite(dir, stack.result.files, plan);
