@@ -14,6 +14,8 @@ import { reload, serviceUrls } from '../../runtime/lifecycle.js';
 import { engineErrorHint, preflight } from '../../runtime/preflight.js';
 import { resolveSecrets, SecretsFile } from '../../runtime/secrets-store.js';
 import { validateStack } from '../../validate/index.js';
+import { ensureAdminPassword, GrafanaClient } from '../../grafana/index.js';
+import { envVarFor } from '../../render/secrets.js';
 import { loadConfig } from '../context.js';
 import { color, err, out, printJson } from '../output.js';
 import { prepareStack } from '../stack.js';
@@ -27,6 +29,8 @@ export interface UpOptions {
 }
 
 export const stateDir = (configDir: string) => path.join(configDir, '.obsctl');
+/** Which Grafana admin password was last applied (so a changed one can be rotated from it). */
+const appliedGrafanaPassword = 'OBSCTL_GRAFANA_ADMIN_PASSWORD_APPLIED';
 
 export async function up(options: UpOptions): Promise<number> {
   const started = Date.now();
@@ -130,6 +134,25 @@ export async function up(options: UpOptions): Promise<number> {
     await cli.run(['restart', service]);
     reloads[service] = 'restarted';
   }
+  // The admin password env var only counts on Grafana's first boot: a changed password is applied
+  // through Grafana's API, from the one last applied.
+  let grafanaPassword: string | undefined;
+  const desired = secrets.env[envVarFor('grafana_admin_password')];
+  if (config.grafana.enabled && desired && store.get(appliedGrafanaPassword) !== desired) {
+    const previous = store.get(appliedGrafanaPassword);
+    const outcome = await ensureAdminPassword({
+      clientFactory: (c) => new GrafanaClient({ baseUrl: urls.grafana, ...c }),
+      user: config.grafana.admin_user,
+      desired,
+      ...(previous ? { previous } : {}),
+    });
+    grafanaPassword = outcome.status;
+    if (outcome.status === 'failed') err(color.yellow(`warning: Grafana admin password: ${outcome.detail}${outcome.hint ? `\n  hint: ${outcome.hint}` : ''}`));
+    else {
+      store.set(appliedGrafanaPassword, desired);
+      store.save();
+    }
+  }
   const recreated = after.filter((c) => before.has(c.service) && before.get(c.service) !== c.id).map((c) => c.service);
   const created = after.filter((c) => !before.has(c.service)).map((c) => c.service);
   const summary = {
@@ -143,6 +166,7 @@ export async function up(options: UpOptions): Promise<number> {
     services: after.map((c) => ({ service: c.service, state: c.state, health: c.health ?? '', id: c.id.slice(0, 12) })),
     urls: { prometheus: urls.prometheus, alertmanager: urls.alertmanager, ...(config.grafana.enabled ? { grafana: urls.grafana } : {}) },
     generatedSecrets: secrets.generated.map((g) => g.name),
+    ...(grafanaPassword ? { grafanaPassword } : {}),
   };
   if (options.json) {
     printJson(summary);

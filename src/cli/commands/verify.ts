@@ -10,6 +10,9 @@ import { serviceUrls } from '../../runtime/lifecycle.js';
 import { validateStack } from '../../validate/index.js';
 import { alertmanagerConnected, syntheticAlert } from '../../verify/checks/alerting.js';
 import { dashboardChecks } from '../../verify/checks/dashboards.js';
+import { grafanaChecks } from '../../verify/checks/grafana.js';
+import { envVarFor } from '../../render/secrets.js';
+import { SecretsFile } from '../../runtime/secrets-store.js';
 import { metricChecks } from '../../verify/checks/metrics.js';
 import { ruleChecks } from '../../verify/checks/rules.js';
 import { containerChecks, readinessChecks } from '../../verify/checks/services.js';
@@ -84,6 +87,10 @@ async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> {
     engine = await e.ping().then(() => e, () => undefined);
   }
   const timeoutMs = (Number.parseInt(options.timeout, 10) || 10) * 1000;
+  const grafanaPassword = remote
+    ? process.env.OBSCTL_GRAFANA_PASSWORD
+    : (new SecretsFile(path.join(stateDir(loaded.dir), 'secrets.env')).get(envVarFor('grafana_admin_password')) ?? process.env.OBSCTL_GRAFANA_PASSWORD);
+  const grafanaUser = process.env.OBSCTL_GRAFANA_USER ?? config.grafana.admin_user;
   return [
     { name: 'services', run: async () => [...(await containerChecks(engine, expected, services)), ...(await readinessChecks(urls))] },
     { name: 'targets', run: () => targetChecks(urls.prometheus, expected) },
@@ -91,6 +98,7 @@ async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> {
     { name: 'rules', run: () => ruleChecks(urls.prometheus, expected) },
     { name: 'alerting', run: async () => [await alertmanagerConnected(urls.prometheus), await syntheticAlert(urls.alertmanager, expected, Math.max(3000, timeoutMs - 2000))] },
     { name: 'dashboards', run: () => dashboardChecks(urls.prometheus, expected, config.targets.length > 0) },
+    { name: 'grafana', run: () => grafanaChecks(urls.grafana, expected, { user: grafanaUser, ...(grafanaPassword ? { password: grafanaPassword } : {}) }) },
   ];
 }
 
