@@ -2,6 +2,7 @@
 // annotations, runbooks, tests beside every rules file, nothing GB10 cannot emit on GB10), and the
 // real `promtool check rules` + `promtool test rules` with the schema's default thresholds AND a
 // second, different set, which proves the tests follow the thresholds instead of hard-coding them.
+import { dcgmFixtureDir } from './helpers/shared.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const alertsDir = join(repo, 'alerts');
 const runbooksDir = join(repo, 'docs', 'runbooks');
 // shared/ sits beside the repository (in CI too); only the DCGM-name check needs it.
-const t4Fixture = resolve(repo, '..', 'shared', 'fixtures', 'dcgm', 't4-dcgm-exporter.prom');
+const t4Fixture = resolve(dcgmFixtureDir, 't4-dcgm-exporter.prom');
 
 // ---------------------------------------------------------------------------------------------
 // Shapes of the YAML we read (only the fields the checks use).

@@ -6,6 +6,7 @@
 // - node-exporter, Prometheus and Alertmanager: /metrics of the Debian binaries, captured live here;
 // - the app: src/metrics/names.ts; recording rules: alerts/recording/*.rules.yml.
 // A missing Debian binary skips the live checks with a printed reason, and fails them when CI=true.
+import { dcgmFixtureDir } from './helpers/shared.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,7 +20,7 @@ import { buildDashboards, type DashboardFile, type Profile } from '../dashboards
 import { appMetrics, exposedAppMetricNames } from '../src/metrics/names.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dcgmFixtures = path.join(repoRoot, '..', 'shared', 'fixtures', 'dcgm');
+const dcgmFixtures = dcgmFixtureDir;
 const recordingDir = path.join(repoRoot, 'alerts', 'recording');
 
 const profiles: Profile[] = ['none', 'nvidia', 'gb10'];
