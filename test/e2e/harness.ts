@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseDocument } from 'yaml';
+import { createMetrics } from '../../src/metrics/index.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const bin = path.join(repoRoot, 'dist', 'src', 'cli', 'bin.js');
@@ -120,15 +121,33 @@ export async function projectLeftovers(project: string): Promise<string[]> {
   return out;
 }
 
-/** A stand-in app target on the host: serves text-format metrics, can be switched to HTTP 500. */
+/**
+ * An app target on the host instrumented with obsctl's real metrics helper (so the App dashboard
+ * has its series), with traffic recorded continuously; its /metrics can be switched to HTTP 500.
+ */
 export class AppTarget {
   private server?: http.Server;
+  private traffic?: NodeJS.Timeout;
   status = 200;
-  body = '# TYPE app_build_info gauge\napp_build_info{version="1.0.0",commit="e2e"} 1\n# TYPE http_requests_total counter\nhttp_requests_total{method="GET",route="/v1/generate",status="200"} 42\n';
+  readonly metrics = createMetrics({ serviceVersion: '1.0.0', commit: 'e2e', collectDefaultMetrics: false });
   async listen(host: string, port: number): Promise<void> {
-    this.server = http.createServer((_req, res) => {
-      res.writeHead(this.status, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(this.status === 200 ? this.body : 'boom');
+    const m = this.metrics;
+    const tick = () => {
+      m.observeRequest('POST', '/v1/generate', 200, 0.4 + Math.random());
+      m.observeRequest('GET', '/v1/models', 200, 0.01);
+      m.setQueueDepth('generate', 3);
+      void m.trackJob('generate', async () => undefined);
+      m.startRequest('POST', '/v1/generate'); // stays in flight
+    };
+    tick();
+    this.traffic = setInterval(tick, 500);
+    this.server = http.createServer(async (_req, res) => {
+      if (this.status !== 200) {
+        res.writeHead(this.status).end('boom');
+        return;
+      }
+      res.writeHead(200, { 'content-type': m.registry.contentType });
+      res.end(await m.registry.metrics());
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -136,6 +155,7 @@ export class AppTarget {
     });
   }
   async close(): Promise<void> {
+    clearInterval(this.traffic);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
