@@ -40,8 +40,21 @@ export async function run(argv: string[]): Promise<number> {
     .option('-f, --force', 'overwrite an existing obsctl.yaml (kept as obsctl.yaml.bak)', false)
     .option('--name <name>', 'stack name (default: the directory name)')
     .addOption(new Option('--gpu <profile>', 'host profile instead of detection').choices(['auto', 'none', 'nvidia', 'gb10']))
+    .option('--app <url>', 'also add your service at URL as a scrape target')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/init.js')).init));
+
+  program
+    .command('add <kind> <name> <url>')
+    .description('add to obsctl.yaml, keeping its comments: obsctl add target NAME URL')
+    .addOption(config())
+    .option('--metrics-path <path>', 'path of the metrics endpoint (default /metrics)')
+    .option('--json', 'machine-readable output', false)
+    .action(async (kind: string, name: string, url: string, options: Record<string, unknown>) => {
+      json = Boolean(options.json);
+      const { add } = await import('./commands/add.js');
+      exitCode = await add(kind, name, url, options as never);
+    });
 
   program
     .command('render')

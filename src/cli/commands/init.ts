@@ -2,7 +2,9 @@
 // this machine, and keeps obsctl's generated secrets out of git.
 import fs from 'node:fs';
 import path from 'node:path';
+import { nameFromUrl } from '../../config/edit.js';
 import { parseConfigText } from '../../config/load.js';
+import { addTargetToFile } from './add.js';
 import { errors } from '../../errors.js';
 import { jsonSchemaFile, packageRoot, templatesDir } from '../../paths.js';
 import { detectGpu, type GpuDetection } from '../../runtime/gpu-detect.js';
@@ -13,6 +15,7 @@ export interface InitOptions {
   force: boolean;
   name?: string;
   gpu?: string;
+  app?: string;
   json: boolean;
 }
 
@@ -55,6 +58,7 @@ export async function init(options: InitOptions): Promise<number> {
   fs.mkdirSync(dir, { recursive: true });
   if (fs.existsSync(file)) fs.copyFileSync(file, `${file}.bak`);
   fs.writeFileSync(file, text);
+  if (options.app) addTargetToFile(file, nameFromUrl(options.app), options.app);
   const ignored = ensureIgnored(dir);
   if (options.json) {
     printJson({ ok: true, file, gpu, detected: detection, gitignoreUpdated: ignored });
