@@ -11,8 +11,10 @@ describe('adding a target to obsctl.yaml', () => {
   it('appends to the template\'s empty list and keeps every comment', () => {
     const r = addTarget(template, { name: 'inference', url: 'localhost:8000' });
     expect(r.errors).toEqual([]);
-    const comments = (t: string) => t.split('\n').filter((l) => l.trim().startsWith('#'));
-    expect(comments(r.text!)).toEqual(comments(template));
+    // Byte for byte, except the inserted lines.
+    const added = r.text!.split('\n').filter((l) => !template.split('\n').includes(l));
+    expect(added).toEqual(['targets:', '  - name: inference', '    urls: ["localhost:8000"]']);
+    expect(r.text!.split('\n').filter((l) => !added.includes(l))).toEqual(template.split('\n').filter((l) => l !== 'targets: []'));
     expect(parseConfigText(r.text!).config?.targets).toMatchObject([{ name: 'inference', urls: ['localhost:8000'] }]);
     const second = addTarget(r.text!, { name: 'trainer', url: 'http://trainer:9000', metricsPath: '/m' });
     expect(parseConfigText(second.text!).config?.targets.map((t) => t.name)).toEqual(['inference', 'trainer']);

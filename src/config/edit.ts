@@ -1,6 +1,6 @@
 // Edits obsctl.yaml as a YAML document (not a re-dump), so the user's comments, order and style
 // survive. Every edit is checked by parsing the result before anything is written.
-import { isSeq, parseDocument, type Document } from 'yaml';
+import { isSeq, parseDocument } from 'yaml';
 import { parseConfigText } from './load.js';
 import type { ConfigIssue } from './issues.js';
 
@@ -9,23 +9,34 @@ export interface EditResult {
   errors: ConfigIssue[];
 }
 
-function targetsSeq(doc: Document) {
-  const existing = doc.get('targets', true);
-  if (isSeq(existing)) return existing;
-  const seq = doc.createNode([]);
-  doc.set('targets', seq);
-  return seq as ReturnType<typeof doc.createNode> & { items: unknown[]; flow?: boolean };
-}
-
-/** Appends an app target; `name` and `url` are validated like any hand-written target. */
+/** Splices the new target into the text: every other byte of the file stays as it was. */
 export function addTarget(text: string, target: { name: string; url: string; metricsPath?: string }): EditResult {
   const doc = parseDocument(text);
-  const seq = targetsSeq(doc) as unknown as { flow?: boolean; items: unknown[] };
-  seq.flow = false; // `targets: []` in the template becomes a block list
-  const node = doc.createNode({ name: target.name, urls: [target.url], ...(target.metricsPath ? { metrics_path: target.metricsPath } : {}) });
-  (node as unknown as { get(k: string, keep: boolean): { flow?: boolean } }).get('urls', true).flow = true;
-  seq.items.push(node);
-  const next = doc.toString();
+  const item = (indent: string) =>
+    [`${indent}- name: ${target.name}`, `${indent}  urls: [${JSON.stringify(target.url)}]`, ...(target.metricsPath ? [`${indent}  metrics_path: ${target.metricsPath}`] : [])].join('\n');
+  const value = doc.get('targets', true) as { range?: [number, number, number]; items?: { range?: [number, number, number] }[]; flow?: boolean } | undefined;
+  let next: string;
+  if (!value || !value.range) {
+    // No targets key (or `targets:` with nothing): add the list at the end of the file.
+    const body = text.length && !text.endsWith('\n') ? `${text}\n` : text;
+    next = value ? text.replace(/^targets:[ \t]*(#.*)?$/m, (line) => `${line}\n${item('  ')}`) : `${body}targets:\n${item('  ')}\n`;
+  } else if (isSeq(value) && !value.flow && value.items && value.items.length > 0) {
+    const last = value.items[value.items.length - 1]!;
+    const lineStart = text.lastIndexOf('\n', value.range[0]) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    const at = last.range![1];
+    const eol = text.indexOf('\n', at - 1);
+    const cut = eol === -1 ? text.length : eol;
+    next = `${text.slice(0, cut)}\n${item(indent)}${text.slice(cut)}`;
+  } else if (isSeq(value) && value.flow && (value.items?.length ?? 0) === 0) {
+    // `targets: []` (as init writes it) becomes a block list.
+    const [from, to] = value.range;
+    next = `${text.slice(0, from).replace(/[ \t]+$/, '')}\n${item('  ')}${text.slice(to)}`;
+  } else {
+    // A flow list with items, or something else: let the YAML library rewrite this one node.
+    doc.setIn(['targets'], doc.createNode([...((doc.toJS() as { targets?: unknown[] }).targets ?? []), { name: target.name, urls: [target.url], ...(target.metricsPath ? { metrics_path: target.metricsPath } : {}) }]));
+    next = doc.toString();
+  }
   const check = parseConfigText(next);
   return check.config ? { text: next, errors: [] } : { errors: check.errors };
 }
