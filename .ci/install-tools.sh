@@ -2,7 +2,7 @@
 # Installs the validators obsctl's tests run for real: promtool and amtool from Debian trixie
 # (Prometheus 2.53, Alertmanager 0.28: the newest packaged, closest to the pinned images;
 # bookworm's amtool 0.25 rejects webhook url_file) and node-exporter (tests capture its real
-# output). Extracted with dpkg -x into $TOOLS_DIR/bin; nothing else on the system changes.
+# output), and busybox (a shell for the local Node test image). Extracted with dpkg -x into $TOOLS_DIR/bin; nothing else on the system changes.
 # Idempotent; downloads are cached in $CACHE.
 set -euo pipefail
 TOOLS_DIR=${TOOLS_DIR:-/opt/obsctl-tools}
@@ -10,7 +10,7 @@ CACHE=${OBSCTL_DEB_CACHE:-/var/cache/obsctl-images}
 mkdir -p "$TOOLS_DIR/bin" "$CACHE/debs" "$CACHE/lists/partial"
 
 want() { [ -x "$TOOLS_DIR/bin/$1" ] && "$TOOLS_DIR/bin/$1" --version >/dev/null 2>&1; }
-if want promtool && want amtool && want prometheus-node-exporter; then
+if want promtool && want amtool && want prometheus-node-exporter && [ -x "$TOOLS_DIR/bin/busybox" ]; then
   echo "install-tools: promtool, amtool, node-exporter present in $TOOLS_DIR/bin"
   exit 0
 fi
@@ -36,9 +36,10 @@ fetch() { # package -> path of its .deb in the cache
   echo "$deb"
 }
 x=$(mktemp -d)
-for pkg in promtool prometheus-alertmanager prometheus-node-exporter; do dpkg -x "$(fetch $pkg)" "$x/$pkg"; done
+for pkg in promtool prometheus-alertmanager prometheus-node-exporter busybox-static; do dpkg -x "$(fetch $pkg)" "$x/$pkg"; done
 install -m 0755 "$x/promtool/usr/bin/promtool" "$TOOLS_DIR/bin/promtool"
 install -m 0755 "$x/prometheus-alertmanager/usr/bin/amtool" "$TOOLS_DIR/bin/amtool"
 install -m 0755 "$x/prometheus-node-exporter/usr/bin/prometheus-node-exporter" "$TOOLS_DIR/bin/prometheus-node-exporter"
+install -m 0755 "$x/busybox-static/usr/bin/busybox" "$TOOLS_DIR/bin/busybox"   # shell for the local Node test image
 rm -rf "$x"
 for t in promtool amtool prometheus-node-exporter; do echo "install-tools: $("$TOOLS_DIR/bin/$t" --version 2>&1 | head -n1)"; done

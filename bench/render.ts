@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { configSchema } from '../src/config/schema.js';
-import { loadAlertContent } from '../src/content.js';
+import { loadContent } from '../src/content.js';
 import { render } from '../src/render/index.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -45,7 +45,7 @@ if (composeMs.length) {
   console.log(`ratio render / compose config: ${(median(renderMs) / median(composeMs)).toFixed(2)}x`);
 } else console.log(`docker compose config: not measured${composeNote}`);
 
-const content = loadAlertContent();
+const content = loadContent();
 console.log('\nin-process render() by number of app targets (profile nvidia):');
 let previous = 0;
 for (const n of [10, 100, 1000]) {

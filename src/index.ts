@@ -3,4 +3,4 @@ export { configSchema, type Config, type ConfigInput } from './config/schema.js'
 export { parseConfigText, type LoadResult } from './config/load.js';
 export { render, type RenderedFile, type RenderResult } from './render/index.js';
 export type { GpuProfile, RenderOptions } from './render/profile.js';
-export { loadAlertContent } from './content.js';
+export { loadAlertContent, loadContent } from './content.js';

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../src/config/load.js';
-import { loadAlertContent } from '../src/content.js';
+import { loadContent } from '../src/content.js';
 import { render } from '../src/render/index.js';
 import type { GpuProfile } from '../src/render/profile.js';
 import { manifestName } from '../src/render/write.js';
@@ -21,7 +21,7 @@ function renderCase(name: string) {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const loaded = parseConfigText(text);
   if (!loaded.config) throw new Error(`${name}: ${JSON.stringify(loaded.errors)}`);
-  return render(loaded.config, { profile: cases[name]! }, loadAlertContent());
+  return render(loaded.config, { profile: cases[name]! }, loadContent());
 }
 
 function readTree(dir: string): Map<string, string> {

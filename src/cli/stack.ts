@@ -1,7 +1,7 @@
 // What render, validate and up share: config -> concrete profile -> rendered files.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadAlertContent } from '../content.js';
+import { loadContent } from '../content.js';
 import { render, type RenderResult } from '../render/index.js';
 import { resolveProfile, type GpuProfile } from '../render/profile.js';
 import { detectGpu, type GpuDetection } from '../runtime/gpu-detect.js';
@@ -33,7 +33,7 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
     profile = loaded.config.gpu;
   }
   const sharedRootMount = rootMountIsShared();
-  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}) }, loadAlertContent());
+  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}) }, loadContent());
   return { result, profile, ...(detection ? { detection } : {}), notes };
 }
 

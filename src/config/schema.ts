@@ -113,7 +113,7 @@ const enabled = z.boolean().default(true);
 export const alertPackNames = ['gpu', 'host', 'app', 'stack'] as const;
 export type AlertPackName = (typeof alertPackNames)[number];
 
-export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox'] as const;
+export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox', 'dcgm-simulator'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export const configSchema = z
@@ -155,6 +155,7 @@ export const configSchema = z
         'dcgm-exporter': image.optional(),
         cadvisor: image.optional(),
         blackbox: image.optional(),
+        'dcgm-simulator': image.optional().describe('image that runs the simulated GPU exporter (--simulate-gpu); any Node >= 18 image'),
         pull_policy: z.enum(['missing', 'always', 'never']).default('missing'),
       })
       .prefault({}),

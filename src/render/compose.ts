@@ -124,6 +124,23 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
       },
       ...onNetwork,
     };
+    if (options.simulateGpu) {
+      // Recorded real exporter output with moving values, served by a tiny Node script: no GPU.
+      Object.assign(dcgm, {
+        image: imageFor(config, 'dcgm-simulator'),
+        user: '65534:65534',
+        command: ['node', '/sim/dcgm-simulator.mjs'],
+        environment: { SIM_PROFILE: options.profile, SIM_PORT: '9400' },
+        volumes: ['./dcgm-sim:/sim:ro'],
+        healthcheck: {
+          test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:9400/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
+          interval: '5s',
+          timeout: '5s',
+          retries: 5,
+          start_period: '10s',
+        },
+      });
+    }
     if (!options.simulateGpu) {
       dcgm.deploy = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
       if (config.exporters.dcgm.profiling) dcgm.cap_add = ['SYS_ADMIN'];

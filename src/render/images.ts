@@ -11,6 +11,8 @@ export const defaultImages: Record<ServiceName, string> = {
   'dcgm-exporter': 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04',
   cadvisor: 'gcr.io/cadvisor/cadvisor:v0.52.1',
   blackbox: 'prom/blackbox-exporter:v0.27.0',
+  // Runs templates/dcgm-sim for --simulate-gpu (CI without a GPU).
+  'dcgm-simulator': 'node:22-alpine',
 };
 
 /**

@@ -43,6 +43,14 @@ export function render(config: Config, options: RenderOptions, content: ContentF
     files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
   }
   if (gpu) files.set('dcgm/counters.csv', renderCountersCsv(config, options.profile));
+  if (gpu && options.simulateGpu) {
+    const sim = (name: string) => content.find((f) => f.path === `@sim/${name}`)?.text;
+    const script = sim('dcgm-simulator.mjs');
+    const recorded = sim('t4-dcgm-exporter.prom');
+    if (!script || !recorded) throw new Error('render: simulated GPU requested but templates/dcgm-sim content was not loaded');
+    files.set('dcgm-sim/dcgm-simulator.mjs', script);
+    files.set('dcgm-sim/recorded.prom', recorded);
+  }
   if (config.exporters.blackbox.probes.length > 0) {
     files.set(
       'blackbox/blackbox.yml',

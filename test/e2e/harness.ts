@@ -17,7 +17,8 @@ export const testImages = {
   prometheus: 'obsctl-test/prometheus:2.53',
   alertmanager: 'obsctl-test/alertmanager:0.28',
   'node-exporter': 'obsctl-test/node-exporter:1',
-  'dcgm-exporter': 'obsctl-test/dcgm-fixture:1',
+  // Runs obsctl's simulated GPU exporter (recorded real dcgm-exporter output, moving values).
+  'dcgm-simulator': 'obsctl-test/node:22',
 };
 
 /** Why Docker tests cannot run here, or undefined when they can. */
@@ -28,7 +29,7 @@ export async function dockerUnavailable(): Promise<string | undefined> {
   if (compose.exitCode !== 0) return 'no Docker Compose v2 plugin';
   for (const image of Object.values(testImages)) {
     const r = await execa('docker', ['image', 'inspect', image], { reject: false });
-    if (r.exitCode !== 0) return `local test image ${image} missing (run bash docker/build-images.sh)`;
+    if (r.exitCode !== 0) return `local test image ${image} missing (run bash docker/build-images.sh and bash docker/build-node-image.sh)`;
   }
   return undefined;
 }
