@@ -115,6 +115,18 @@ export async function run(argv: string[]): Promise<number> {
     });
 
   program
+    .command('ci')
+    .description('CI without a GPU: render, validate --strict, up --simulate-gpu, verify --wait, down')
+    .addOption(config())
+    .option('--simulate-gpu [profile]', 'GPU profile to simulate (default: gb10 if configured, else nvidia)')
+    .option('--wait <duration>', 'how long verify may wait for first scrapes and rules', '2m')
+    .option('--timeout <seconds>', 'per-check timeout', '10')
+    .option('--junit <file>', 'write JUnit XML of every step and check')
+    .option('--keep', 'leave the stack running afterwards', false)
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/ci.js')).ci));
+
+  program
     .command('status')
     .description('one table: service, state, health, published address, uptime, image')
     .addOption(config())

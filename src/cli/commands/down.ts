@@ -16,6 +16,7 @@ export interface DownOptions {
   volumes: boolean;
   yes: boolean;
   json: boolean;
+  quiet?: boolean;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -41,6 +42,7 @@ export async function down(options: DownOptions): Promise<number> {
   const cli = new ComposeCli({ name: loaded.config.name, dir, env: placeholderSecretEnv(stackSecrets(loaded.config)) });
   const r = await cli.down({ volumes: options.volumes });
   if (!r.ok) throw errors.dockerUnavailable(r.stderr.trim().split('\n').slice(-3).join(' '), 'Is the Docker engine running? Try `docker compose ls`.');
+  if (options.quiet) return 0;
   if (options.json) printJson({ ok: true, project: loaded.config.name, removed: true, volumesRemoved: options.volumes });
   else out(`${color.green('✓')} ${loaded.config.name}: containers removed${options.volumes ? ', volumes deleted' : '; volumes kept (data survives the next up)'}`);
   return 0;

@@ -26,6 +26,8 @@ export interface UpOptions {
   timeout: string;
   simulateGpu?: string | boolean;
   json: boolean;
+  /** Print nothing on success (obsctl ci reports for it). */
+  quiet?: boolean;
 }
 
 export const stateDir = (configDir: string) => path.join(configDir, '.obsctl');
@@ -34,7 +36,7 @@ const appliedGrafanaPassword = 'OBSCTL_GRAFANA_ADMIN_PASSWORD_APPLIED';
 
 export async function up(options: UpOptions): Promise<number> {
   const started = Date.now();
-  const say = (line: string) => (options.json ? undefined : out(line));
+  const say = (line: string) => (options.json || options.quiet ? undefined : out(line));
   const loaded = loadConfig(options.config, { checkSecrets: true });
   for (const w of loaded.warnings) err(color.yellow(w));
   const stack = await prepareStack(loaded, options);
@@ -168,6 +170,7 @@ export async function up(options: UpOptions): Promise<number> {
     generatedSecrets: secrets.generated.map((g) => g.name),
     ...(grafanaPassword ? { grafanaPassword } : {}),
   };
+  if (options.quiet) return 0;
   if (options.json) {
     printJson(summary);
     return 0;

@@ -40,7 +40,7 @@ export interface VerifyOptions {
   simulateGpu?: string | boolean;
 }
 
-async function staticChecks(options: VerifyOptions): Promise<VerifyCheck[]> {
+export async function staticChecks(options: VerifyOptions): Promise<VerifyCheck[]> {
   const loaded = loadConfig(options.config, { checkSecrets: false });
   const stack = await prepareStack(loaded, options);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-verify-'));
@@ -62,7 +62,7 @@ async function staticChecks(options: VerifyOptions): Promise<VerifyCheck[]> {
   }
 }
 
-async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> {
+export async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> {
   const loaded = loadConfig(options.config, { checkSecrets: false });
   const { config } = loaded;
   let dir = path.join(stateDir(loaded.dir), 'stack');
