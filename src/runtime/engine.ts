@@ -11,6 +11,8 @@ export interface ContainerSummary {
   created: number; // unix seconds
   startedAt?: string;
   ports: { hostIp: string; hostPort: number; containerPort: number }[];
+  /** Stands in for real hardware (the simulated GPU exporter). */
+  simulated: boolean;
 }
 
 export interface EngineInfo {
@@ -68,6 +70,7 @@ export class DockerodeEngine implements Engine {
         image: c.Image,
         created: c.Created,
         ...(inspect.State.StartedAt ? { startedAt: inspect.State.StartedAt } : {}),
+        simulated: c.Labels['org.obsctl.simulated'] === 'true',
         ports: (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ hostIp: p.IP ?? '', hostPort: p.PublicPort, containerPort: p.PrivatePort })),
       });
     }

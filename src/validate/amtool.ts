@@ -19,7 +19,22 @@ export async function amtoolChecks(ctx: ValidateContext): Promise<Check[]> {
   if (!(await isFile(path.join(ctx.root, file)))) {
     return [{ name: AMTOOL_CHECK, status: 'fail', file, detail: `${file} is missing` }];
   }
+  // An amtool older than the Alertmanager obsctl runs (0.28) rejects fields that Alertmanager
+  // accepts (webhook url_file arrived in 0.26): that is the tool's age, not the config's fault.
+  const m = /version (\d+)\.(\d+)/.exec(probe.detail);
+  const tooOld = m && Number(m[1]) === 0 && Number(m[2]) < 26;
   const r = await ctx.runner.run('amtool', ['check-config', file], { cwd: ctx.root });
+  if (r.exitCode !== 0 && tooOld && /url_file|field .* not found/.test(`${r.stdout}${r.stderr}`)) {
+    return [
+      {
+        name: AMTOOL_CHECK,
+        status: ctx.strict ? 'fail' : 'skip',
+        file,
+        detail: `${probe.detail} is older than the Alertmanager obsctl runs (0.28) and does not know every field it renders: ${toolOutput(r).split('\n')[0]}`,
+        hint: 'Install amtool 0.26 or newer (Debian trixie / Ubuntu 24.04 prometheus-alertmanager, or the amtool in the prom/alertmanager image).',
+      },
+    ];
+  }
   return [
     r.exitCode === 0
       ? { name: AMTOOL_CHECK, status: 'pass', file, detail: passSummary(r, 'valid') }

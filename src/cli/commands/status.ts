@@ -31,6 +31,7 @@ export async function status(options: StatusOptions): Promise<number> {
   const containers = await engine.projectContainers(config.name);
   const rows = containers.map((c) => ({
     service: c.service,
+    simulated: c.simulated,
     state: c.state,
     health: c.health ?? '-',
     address: c.ports.map((p) => `${p.hostIp}:${p.hostPort}`).join(', ') || '-',
@@ -48,7 +49,7 @@ export async function status(options: StatusOptions): Promise<number> {
     return 1;
   }
   const headers = ['SERVICE', 'STATE', 'HEALTH', 'ADDRESS', 'UPTIME', 'IMAGE'] as const;
-  const cells = rows.map((r) => [r.service, r.state, r.health, r.address, r.uptime, r.image]);
+  const cells = rows.map((r) => [r.simulated ? `${r.service} (simulated)` : r.service, r.state, r.health, r.address, r.uptime, r.image]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   out(headers.map((h, i) => h.padEnd(widths[i]!)).join('  '));
   for (const c of cells) {
