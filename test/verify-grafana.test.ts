@@ -32,6 +32,7 @@ const expected = (uids: string[]): ExpectedStack => ({
   dashboards: uids.map((uid) => ({ uid, title: uid, json: {} })),
   grafana: true,
   maxSeriesPerJob: 1,
+  inventory: [],
 });
 
 describe('verify: Grafana (recorded API)', () => {

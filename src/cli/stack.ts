@@ -1,5 +1,7 @@
 // What render, validate and up share: config -> concrete profile -> rendered files.
 import fs from 'node:fs';
+import os from 'node:os';
+import { errors } from '../errors.js';
 import path from 'node:path';
 import { loadContent } from '../content.js';
 import { render, type RenderResult } from '../render/index.js';
@@ -17,12 +19,33 @@ export interface PreparedStack {
 
 export const defaultOutDir = (loaded: LoadedConfig) => path.join(loaded.dir, '.obsctl', 'stack');
 
-export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?: string | boolean }): Promise<PreparedStack> {
+/** With an inventory: the host this run is for (--host, else this machine's hostname). */
+export function chooseHost(loaded: LoadedConfig, host: string | undefined): string | undefined {
+  const hosts = loaded.config.hosts;
+  if (hosts.length === 0) {
+    if (host) throw errors.usage(`--host ${host}: obsctl.yaml has no hosts inventory`, 'Add a hosts: list, or leave out --host.');
+    return undefined;
+  }
+  const wanted = host ?? os.hostname().split('.')[0]!.toLowerCase();
+  if (hosts.some((h) => h.name === wanted)) return wanted;
+  throw errors.usage(
+    host ? `--host ${host} is not in the hosts inventory of obsctl.yaml` : `this machine (${wanted}) is not in the hosts inventory of obsctl.yaml`,
+    `Pass --host with one of: ${hosts.map((h) => `${h.name} (${h.role})`).join(', ')}.`,
+  );
+}
+
+export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?: string | boolean; host?: string }): Promise<PreparedStack> {
   const notes: string[] = [];
+  const host = chooseHost(loaded, options.host);
+  const self = loaded.config.hosts.find((h) => h.name === host);
   const simulated = options.simulateGpu === true ? 'nvidia' : options.simulateGpu || undefined;
   let detection: GpuDetection | undefined;
   let profile: GpuProfile;
-  if (simulated) {
+  if (self) {
+    // With an inventory each host's profile is written down; nothing to detect.
+    profile = self.gpu;
+    if (simulated && profile !== 'none') notes.push(`GPU simulated (${profile}) on ${self.name}`);
+  } else if (simulated) {
     profile = loaded.config.gpu === 'auto' || loaded.config.gpu === 'none' ? (simulated as GpuProfile) : loaded.config.gpu;
     notes.push(`GPU simulated (${profile}): recorded real dcgm-exporter output stands in for the GPU`);
   } else if (loaded.config.gpu === 'auto') {
@@ -33,7 +56,7 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
     profile = loaded.config.gpu;
   }
   const sharedRootMount = rootMountIsShared();
-  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}) }, loadContent());
+  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}), ...(host ? { host } : {}) }, loadContent());
   return { result, profile, ...(detection ? { detection } : {}), notes };
 }
 

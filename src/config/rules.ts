@@ -121,7 +121,24 @@ const exposure: Rule = (config) => {
   return out;
 };
 
+const inventory: Rule = (config) => {
+  if (config.hosts.length === 0) return [];
+  const out: RuleIssue[] = [...duplicateNames(config.hosts, ['hosts'], 'host')];
+  const central = config.hosts.filter((h) => h.role === 'central');
+  if (central.length !== 1) {
+    out.push(issue(['hosts'], 'central_count', `the hosts inventory needs exactly one host with role: central, found ${central.length}`, 'Mark the host that runs Prometheus, Alertmanager and Grafana as role: central.'));
+  }
+  const seen = new Map<string, string>();
+  config.hosts.forEach((h, i) => {
+    const key = `${h.address}:${h.ports.node_exporter}`;
+    if (seen.has(key)) out.push(issue(['hosts', i, 'address'], 'duplicate_address', `${key} is also ${seen.get(key)}'s node-exporter`));
+    seen.set(key, h.name);
+  });
+  return out;
+};
+
 export const rules: Rule[] = [
+  inventory,
   portClash,
   duplicateJobs,
   (c) => duplicateNames(c.alertmanager.receivers, ['alertmanager', 'receivers'], 'receiver', ['null', 'obsctl-verify']),

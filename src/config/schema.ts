@@ -78,6 +78,16 @@ const route = z.strictObject({
 const remoteWrite = z.strictObject({
   name: dnsName,
   url: z.string().regex(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' }),
+  queue: z
+    .strictObject({
+      capacity: z.number().int().positive().default(10000),
+      max_shards: z.number().int().positive().default(10),
+      max_samples_per_send: z.number().int().positive().default(2000),
+    })
+    .prefault({})
+    .describe('remote_write queue; the defaults suit one to a few dozen hosts'),
+  keep_metrics: z.string().optional().describe('regex of metric names to send (all when omitted), to keep long-term cardinality down'),
+  drop_labels: z.array(labelName).default([]).describe('labels removed before sending (e.g. high-cardinality ones)'),
   basic_auth: z.strictObject({ username: z.string().min(1), password: secretRef }).optional(),
   bearer_token: secretRef.optional(),
 });
@@ -115,6 +125,22 @@ export type AlertPackName = (typeof alertPackNames)[number];
 
 export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox', 'dcgm-simulator'] as const;
 export type ServiceName = (typeof serviceNames)[number];
+
+const hostEntry = z.strictObject({
+  name: dnsName.describe('host name: the `host` label of its series'),
+  address: z.string().min(1).describe('address the central stack reaches this host on (and its exporters listen on)'),
+  role: z.enum(['node', 'central']).default('node').describe('node: exporters only; central: the full stack, scraping every node'),
+  gpu: z.enum(['none', 'nvidia', 'gb10']).default('none').describe('GPU profile of this host'),
+  labels: labels.default({}).describe('inventory labels (rack, site, owner) on every series and alert of this host'),
+  ports: z
+    .strictObject({ node_exporter: port.default(9100), dcgm_exporter: port.default(9400) })
+    .prefault({}),
+  network_subnet: z
+    .string()
+    .regex(/^(\d{1,3}\.){3}0\/24$/, { message: 'an IPv4 /24 such as 172.30.254.0/24' })
+    .optional()
+    .describe('private bridge network on this host, if not network.subnet'),
+});
 
 export const configSchema = z
   .strictObject({
@@ -175,6 +201,10 @@ export const configSchema = z
       })
       .prefault({}),
     targets: z.array(appTarget).default([]).describe('your own services to scrape'),
+    hosts: z
+      .array(hostEntry)
+      .default([])
+      .describe('inventory for more than one host: one `central` runs the stack, `node`s run exporters; empty = this host alone'),
     prometheus: z
       .strictObject({
         scrape_interval: duration.default('15s'),
@@ -223,3 +253,4 @@ export type Config = z.output<typeof configSchema>;
 export type AppTarget = Config['targets'][number];
 export type Receiver = Config['alertmanager']['receivers'][number];
 export type SecretRef = z.output<typeof secretRef>;
+export type HostEntry = Config['hosts'][number];

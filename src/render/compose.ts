@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { imageFor } from './images.js';
 import { gatewayAddress, networkName, nodeExporterAddress } from './network.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
+import type { Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
 
 type Service = Record<string, unknown>;
@@ -32,11 +33,14 @@ function base(config: Config, service: Parameters<typeof imageFor>[1], secrets: 
 
 const published = (config: Config, port: number, containerPort: number) => [`${config.listen}:${port}:${containerPort}`];
 
-export function renderCompose(config: Config, options: RenderOptions, secrets: StackSecret[]): Record<string, unknown> {
+export function renderCompose(config: Config, options: RenderOptions, secrets: StackSecret[], place: Placement = { role: 'single', nodes: [] }): Record<string, unknown> {
   const services: Record<string, Service> = {};
   const onNetwork = { networks: [networkName] };
+  const exportersOnly = place.role === 'node';
+  // On a node host the exporters listen on the address the central stack reaches it by.
+  const nodeListen = exportersOnly && place.self ? `${place.self.address}:${place.self.ports.node_exporter}` : nodeExporterAddress(config);
 
-  services.prometheus = {
+  if (!exportersOnly) services.prometheus = {
     ...base(config, 'prometheus', secrets),
     command: [
       '--config.file=/etc/prometheus/prometheus.yml',
@@ -54,7 +58,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     ...onNetwork,
   };
 
-  services.alertmanager = {
+  if (!exportersOnly) services.alertmanager = {
     ...base(config, 'alertmanager', secrets),
     command: [
       '--config.file=/etc/alertmanager/alertmanager.yml',
@@ -68,7 +72,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     ...onNetwork,
   };
 
-  if (config.grafana.enabled) {
+  if (config.grafana.enabled && !exportersOnly) {
     services.grafana = {
       ...base(config, 'grafana', secrets),
       environment: {
@@ -95,12 +99,12 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
   if (config.exporters.node.enabled) {
     services['node-exporter'] = {
       ...base(config, 'node-exporter', secrets),
-      command: ['--path.rootfs=/host', `--web.listen-address=${nodeExporterAddress(config)}`],
+      command: ['--path.rootfs=/host', `--web.listen-address=${nodeListen}`],
       // Host network and PID namespace: the host's interfaces and processes, not the container's.
       network_mode: 'host',
       pid: 'host',
       volumes: [options.sharedRootMount === false ? '/:/host:ro' : '/:/host:ro,rslave'],
-      healthcheck: wgetCheck(`http://${nodeExporterAddress(config)}/`),
+      healthcheck: wgetCheck(`http://${nodeListen}/`),
     };
   }
 
@@ -112,7 +116,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
         DCGM_EXPORTER_INTERVAL: String(config.exporters.dcgm.collect_interval_ms),
         DCGM_EXPORTER_LISTEN: ':9400',
         // Otherwise the Hostname label is the container id and changes on every recreate.
-        NODE_NAME: config.name,
+        NODE_NAME: place.self?.name ?? config.name,
       },
       volumes: ['./dcgm:/etc/dcgm-exporter/obsctl:ro'],
       healthcheck: {
@@ -141,6 +145,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
         },
       });
     }
+    if (exportersOnly && place.self) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
     if (!options.simulateGpu) {
       dcgm.deploy = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
       if (config.exporters.dcgm.profiling) dcgm.cap_add = ['SYS_ADMIN'];
@@ -150,7 +155,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     services['dcgm-exporter'] = dcgm;
   }
 
-  if (config.exporters.cadvisor.enabled) {
+  if (config.exporters.cadvisor.enabled && !exportersOnly) {
     services.cadvisor = {
       ...base(config, 'cadvisor', secrets),
       command: ['--docker_only=true', '--housekeeping_interval=15s'],
@@ -162,7 +167,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     };
   }
 
-  if (config.exporters.blackbox.probes.length > 0) {
+  if (config.exporters.blackbox.probes.length > 0 && !exportersOnly) {
     services.blackbox = {
       ...base(config, 'blackbox', secrets),
       command: ['--config.file=/etc/blackbox_exporter/blackbox.yml'],
@@ -172,8 +177,8 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     };
   }
 
-  const volumes: Record<string, object> = { 'prometheus-data': {}, 'alertmanager-data': {} };
-  if (config.grafana.enabled) volumes['grafana-data'] = {};
+  const volumes: Record<string, object> = exportersOnly ? {} : { 'prometheus-data': {}, 'alertmanager-data': {} };
+  if (config.grafana.enabled && !exportersOnly) volumes['grafana-data'] = {};
 
   return {
     name: config.name,
@@ -184,7 +189,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
         ipam: { config: [{ subnet: config.network.subnet, gateway: gatewayAddress(config) }] },
       },
     },
-    volumes,
+    ...(Object.keys(volumes).length ? { volumes } : {}),
     ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((s) => [s.name, { environment: s.envVar }])) } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
 import { renderCountersCsv } from './dcgm.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
+import { fileSdGroups, fleetProfile, identity, placement, type Placement } from './inventory.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
 import { renderPrometheusConfig } from './prometheus.js';
 import { renderRuleFiles, type ContentFile } from './rules.js';
@@ -26,21 +27,45 @@ export interface RenderResult {
 const header = (what: string) => `# Written by obsctl from obsctl.yaml (${what}). Edit obsctl.yaml, not this file.\n`;
 const yamlFile = (what: string, value: unknown) => header(what) + stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 
-export function render(config: Config, options: RenderOptions, content: ContentFile[]): RenderResult {
-  const gpu = gpuEnabled(config, options);
-  const secrets = stackSecrets(config);
-  const files = new Map<string, string>();
-  const rules = renderRuleFiles(config, content, gpu, options.profile);
-  const compose = renderCompose(config, options, secrets);
+/** This host's view of the config: its own network and node-exporter port with an inventory. */
+function localConfig(config: Config, place: Placement): Config {
+  if (!place.self) return config;
+  return {
+    ...config,
+    network: { subnet: place.self.network_subnet ?? config.network.subnet },
+    ports: { ...config.ports, node_exporter: place.self.ports.node_exporter },
+  };
+}
 
+export function render(fullConfig: Config, options: RenderOptions, content: ContentFile[]): RenderResult {
+  const place = placement(fullConfig, options.host);
+  const config = localConfig(fullConfig, place);
+  const gpu = gpuEnabled(config, options);
+  const exportersOnly = place.role === 'node';
+  const contentProfile = fleetProfile(config, place, options.profile);
+  const gpuContent = contentProfile !== 'none' && config.exporters.dcgm.enabled;
+  const secrets = exportersOnly ? [] : stackSecrets(config);
+  const files = new Map<string, string>();
+  const compose = renderCompose(config, options, secrets, place);
   files.set('compose.yaml', yamlFile('docker compose project', compose));
-  files.set('prometheus/prometheus.yml', yamlFile('Prometheus', renderPrometheusConfig(config, options, [...rules.keys()].some((p) => p.startsWith('prometheus/rules/')))));
-  for (const [path, text] of rules) files.set(path, text);
-  files.set('alertmanager/alertmanager.yml', yamlFile('Alertmanager', renderAlertmanagerConfig(config)));
-  files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', renderDatasources(config)));
-  files.set('grafana/provisioning/dashboards/obsctl.yaml', yamlFile('Grafana dashboard provider', renderDashboardProvider()));
-  for (const d of dashboardsFor(options.profile, gpu)) {
-    files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
+
+  if (!exportersOnly) {
+    const rules = renderRuleFiles(config, content, gpuContent, contentProfile);
+    const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
+    files.set('prometheus/prometheus.yml', yamlFile('Prometheus', renderPrometheusConfig(config, options, hasRules, place, identity(config, place))));
+    for (const [path, text] of rules) files.set(path, text);
+    if (place.role === 'central') {
+      for (const job of ['node-exporter', 'dcgm-exporter'] as const) {
+        const groups = fileSdGroups(place, job);
+        if (groups.length) files.set(`prometheus/file_sd/${job}.json`, `${JSON.stringify(groups, null, 2)}\n`);
+      }
+    }
+    files.set('alertmanager/alertmanager.yml', yamlFile('Alertmanager', renderAlertmanagerConfig(config)));
+    files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', renderDatasources(config)));
+    files.set('grafana/provisioning/dashboards/obsctl.yaml', yamlFile('Grafana dashboard provider', renderDashboardProvider()));
+    for (const d of dashboardsFor(contentProfile, gpuContent)) {
+      files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
+    }
   }
   if (gpu) files.set('dcgm/counters.csv', renderCountersCsv(config, options.profile));
   if (gpu && options.simulateGpu) {
@@ -51,7 +76,7 @@ export function render(config: Config, options: RenderOptions, content: ContentF
     files.set('dcgm-sim/dcgm-simulator.mjs', script);
     files.set('dcgm-sim/recorded.prom', recorded);
   }
-  if (config.exporters.blackbox.probes.length > 0) {
+  if (config.exporters.blackbox.probes.length > 0 && !exportersOnly) {
     files.set(
       'blackbox/blackbox.yml',
       yamlFile('blackbox exporter', { modules: { http_2xx: { prober: 'http', timeout: '5s', http: { preferred_ip_protocol: 'ip4' } } } }),

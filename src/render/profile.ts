@@ -19,6 +19,8 @@ export interface RenderOptions {
    * inside a container or sandbox). Defaults to true, as on any systemd host such as DGX OS.
    */
   sharedRootMount?: boolean;
+  /** With an inventory: which host's part to render (default: the central one). */
+  host?: string;
 }
 
 export function resolveProfile(config: Config, detected: GpuProfile): GpuProfile {

@@ -3,6 +3,7 @@
 import type { AppTarget, Config } from '../config/schema.js';
 import { nodeExporterAddress } from './network.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
+import { fileSdGroups, type Placement } from './inventory.js';
 import { secretPath } from './secrets.js';
 
 type Job = Record<string, unknown>;
@@ -19,13 +20,14 @@ export function parseTargetUrl(url: string): { address: string; scheme?: 'http' 
   return { address, ...(scheme ? { scheme } : {}), ...(m[3] && m[3] !== '/' ? { path: m[3] } : {}) };
 }
 
-const hostLabel = (config: Config, extra: Record<string, string> = {}) => ({ host: config.name, ...extra });
+// Every series says which host it is from (`host`); with an inventory, the host's labels come too.
+type Identity = Record<string, string>;
 
-function staticJob(config: Config, name: string, targets: string[], extra: Job = {}, labels: Record<string, string> = {}): Job {
-  return { job_name: name, ...extra, static_configs: [{ targets, labels: hostLabel(config, labels) }] };
+function staticJob(self: Identity, name: string, targets: string[], extra: Job = {}, labels: Record<string, string> = {}): Job {
+  return { job_name: name, ...extra, static_configs: [{ targets, labels: { ...self, ...labels } }] };
 }
 
-function appJob(config: Config, target: AppTarget): Job {
+function appJob(self: Identity, target: AppTarget): Job {
   const parsed = target.urls.map(parseTargetUrl);
   const scheme = parsed.find((p) => p.scheme)?.scheme ?? target.scheme;
   const path = parsed.find((p) => p.path)?.path ?? target.metrics_path;
@@ -41,21 +43,30 @@ function appJob(config: Config, target: AppTarget): Job {
   if (target.bearer_token) {
     job.authorization = { type: 'Bearer', credentials_file: secretPath(`target_${target.name.replace(/-/g, '_')}_token`) };
   }
-  job.static_configs = [{ targets: parsed.map((p) => p.address), labels: hostLabel(config, target.labels) }];
+  job.static_configs = [{ targets: parsed.map((p) => p.address), labels: { ...self, ...target.labels } }];
   return job;
 }
 
-export function renderPrometheusConfig(config: Config, options: RenderOptions, ruleFiles: boolean): Record<string, unknown> {
+export function renderPrometheusConfig(config: Config, options: RenderOptions, ruleFiles: boolean, place: Placement = { role: 'single', nodes: [] }, identity?: Record<string, string>): Record<string, unknown> {
+  const self: Identity = identity ?? { host: config.name };
+  const remoteNodes = fileSdGroups(place, 'node-exporter').length > 0;
+  const remoteGpus = fileSdGroups(place, 'dcgm-exporter').length > 0;
   const jobs: Job[] = [
-    staticJob(config, 'prometheus', ['localhost:9090']),
-    staticJob(config, 'alertmanager', ['alertmanager:9093']),
+    staticJob(self, 'prometheus', ['localhost:9090']),
+    staticJob(self, 'alertmanager', ['alertmanager:9093']),
   ];
-  if (config.grafana.enabled) jobs.push(staticJob(config, 'grafana', ['grafana:3000']));
-  if (config.exporters.node.enabled) jobs.push(staticJob(config, 'node-exporter', [nodeExporterAddress(config)]));
+  if (config.grafana.enabled) jobs.push(staticJob(self, 'grafana', ['grafana:3000']));
+  // Remote hosts come from file_sd files Prometheus re-reads on change: adding one needs no restart.
+  const withFileSd = (job: Job, name: string, remote: boolean): Job => (remote ? { ...job, file_sd_configs: [{ files: [`file_sd/${name}.json`] }] } : job);
+  if (config.exporters.node.enabled) jobs.push(withFileSd(staticJob(self, 'node-exporter', [nodeExporterAddress(config)]), 'node-exporter', remoteNodes));
+  const dcgmRelabel = { metric_relabel_configs: [{ action: 'labeldrop', regex: 'Hostname|hostname' }] };
+  if (!gpuEnabled(config, options) && remoteGpus && config.exporters.dcgm.enabled) {
+    jobs.push({ job_name: 'dcgm-exporter', ...dcgmRelabel, file_sd_configs: [{ files: ['file_sd/dcgm-exporter.json'] }] });
+  }
   if (gpuEnabled(config, options)) {
     jobs.push(
-      staticJob(
-        config,
+      withFileSd(staticJob(
+        self,
         'dcgm-exporter',
         ['dcgm-exporter:9400'],
         {
@@ -64,16 +75,16 @@ export function renderPrometheusConfig(config: Config, options: RenderOptions, r
           metric_relabel_configs: [{ action: 'labeldrop', regex: 'Hostname|hostname' }],
         },
         options.simulateGpu ? { simulated: 'true' } : {},
-      ),
+      ), 'dcgm-exporter', remoteGpus && config.exporters.dcgm.enabled),
     );
   }
-  if (config.exporters.cadvisor.enabled) jobs.push(staticJob(config, 'cadvisor', ['cadvisor:8080']));
+  if (config.exporters.cadvisor.enabled) jobs.push(staticJob(self, 'cadvisor', ['cadvisor:8080']));
   for (const probe of config.exporters.blackbox.probes) {
     jobs.push({
       job_name: probe.name,
       metrics_path: '/probe',
       params: { module: [probe.module] },
-      static_configs: [{ targets: probe.urls, labels: hostLabel(config) }],
+      static_configs: [{ targets: probe.urls, labels: self }],
       relabel_configs: [
         { source_labels: ['__address__'], target_label: '__param_target' },
         { source_labels: ['__param_target'], target_label: 'instance' },
@@ -81,13 +92,19 @@ export function renderPrometheusConfig(config: Config, options: RenderOptions, r
       ],
     });
   }
-  jobs.push(...config.targets.map((t) => appJob(config, t)));
+  jobs.push(...config.targets.map((t) => appJob(self, t)));
 
   const remoteWrite = config.prometheus.remote_write.map((w) => {
     const id = w.name.replace(/-/g, '_');
+    const relabel = [
+      ...(w.keep_metrics ? [{ source_labels: ['__name__'], regex: w.keep_metrics, action: 'keep' }] : []),
+      ...(w.drop_labels.length ? [{ regex: w.drop_labels.join('|'), action: 'labeldrop' }] : []),
+    ];
     return {
       name: w.name,
       url: w.url,
+      queue_config: { capacity: w.queue.capacity, max_shards: w.queue.max_shards, max_samples_per_send: w.queue.max_samples_per_send },
+      ...(relabel.length ? { write_relabel_configs: relabel } : {}),
       ...(w.basic_auth ? { basic_auth: { username: w.basic_auth.username, password_file: secretPath(`remote_write_${id}_password`) } } : {}),
       ...(w.bearer_token ? { authorization: { type: 'Bearer', credentials_file: secretPath(`remote_write_${id}_token`) } } : {}),
     };

@@ -23,6 +23,8 @@ export interface ExpectedStack {
   grafana: boolean;
   maxSeriesPerJob: number;
   webhookAddress?: { host: string; port: number };
+  /** Inventory hosts the central stack scrapes through file_sd. */
+  inventory: { host: string; job: string; target: string }[];
 }
 
 export const nodeMetrics = ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_network_receive_bytes_total'];
@@ -58,7 +60,14 @@ export function expectedFromStack(dir: string, config: Config): ExpectedStack {
     const json = JSON.parse(read(`grafana/dashboards/${f}`)) as Record<string, unknown>;
     return { uid: String(json.uid), title: String(json.title), json };
   });
+  const sdDir = path.join(dir, 'prometheus/file_sd');
+  const inventory = (fs.existsSync(sdDir) ? fs.readdirSync(sdDir).sort() : []).flatMap((f) =>
+    (JSON.parse(read(`prometheus/file_sd/${f}`)) as { targets: string[]; labels: { host: string } }[]).flatMap((g) =>
+      g.targets.map((target) => ({ host: g.labels.host, job: f.replace(/\.json$/, ''), target })),
+    ),
+  );
   return {
+    inventory,
     project: config.name,
     profile,
     jobs,

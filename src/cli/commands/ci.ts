@@ -16,6 +16,7 @@ import { liveGroups, staticChecks } from './verify.js';
 export interface CiOptions {
   config: string;
   simulateGpu?: string | boolean;
+  host?: string;
   wait: string;
   timeout: string;
   junit?: string;

@@ -11,6 +11,7 @@ export interface ImagesOptions {
   config: string;
   json: boolean;
   simulateGpu?: string | boolean;
+  host?: string;
 }
 
 async function stackImages(options: ImagesOptions): Promise<string[]> {

@@ -11,6 +11,7 @@ export interface RenderOptions {
   dryRun: boolean;
   json: boolean;
   simulateGpu?: string | boolean;
+  host?: string;
 }
 
 export async function renderCommand(options: RenderOptions): Promise<number> {

@@ -25,6 +25,7 @@ export interface UpOptions {
   pull?: 'missing' | 'always' | 'never';
   timeout: string;
   simulateGpu?: string | boolean;
+  host?: string;
   json: boolean;
   /** Print nothing on success (obsctl ci reports for it). */
   quiet?: boolean;

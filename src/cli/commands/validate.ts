@@ -14,6 +14,7 @@ export interface ValidateOptions {
   strict: boolean;
   json: boolean;
   simulateGpu?: string | boolean;
+  host?: string;
 }
 
 export async function validateCommand(options: ValidateOptions): Promise<number> {

@@ -16,7 +16,7 @@ import { SecretsFile } from '../../runtime/secrets-store.js';
 import { metricChecks } from '../../verify/checks/metrics.js';
 import { ruleChecks } from '../../verify/checks/rules.js';
 import { containerChecks, readinessChecks } from '../../verify/checks/services.js';
-import { targetChecks } from '../../verify/checks/targets.js';
+import { inventoryChecks, targetChecks } from '../../verify/checks/targets.js';
 import { expectedFromStack, seconds } from '../../verify/expected.js';
 import { githubAnnotations, humanReport, jsonReport, junitReport, summaryLine } from '../../verify/report.js';
 import { runOnce, runUntil, type CheckGroup } from '../../verify/run.js';
@@ -38,6 +38,7 @@ export interface VerifyOptions {
   junit?: string;
   timeout: string;
   simulateGpu?: string | boolean;
+  host?: string;
 }
 
 export async function staticChecks(options: VerifyOptions): Promise<VerifyCheck[]> {
@@ -93,7 +94,7 @@ export async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> 
   const grafanaUser = process.env.OBSCTL_GRAFANA_USER ?? config.grafana.admin_user;
   return [
     { name: 'services', run: async () => [...(await containerChecks(engine, expected, services)), ...(await readinessChecks(urls))] },
-    { name: 'targets', run: () => targetChecks(urls.prometheus, expected) },
+    { name: 'targets', run: async () => [...(await targetChecks(urls.prometheus, expected)), ...(await inventoryChecks(urls.prometheus, expected))] },
     { name: 'metrics', run: () => metricChecks(urls.prometheus, expected) },
     { name: 'rules', run: () => ruleChecks(urls.prometheus, expected) },
     { name: 'alerting', run: async () => [await alertmanagerConnected(urls.prometheus), await syntheticAlert(urls.alertmanager, expected, Math.max(3000, timeoutMs - 2000))] },

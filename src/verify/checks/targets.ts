@@ -36,3 +36,23 @@ export async function targetChecks(prometheus: string, expected: ExpectedStack, 
       : pass('targets', `job ${job.name}`, `${mine.length} target${mine.length > 1 ? 's' : ''} up, scraped within ${2 * job.intervalSeconds} s`);
   });
 }
+
+/** With an inventory: every host's exporters are scraped and up; a missing host is named. */
+export async function inventoryChecks(prometheus: string, expected: ExpectedStack): Promise<VerifyCheck[]> {
+  if (expected.inventory.length === 0) return [];
+  const r = await getJson<{ data: { activeTargets: ActiveTarget[] } }>(`${prometheus}/api/v1/targets?state=active`);
+  if (!r.ok || !r.body) return [fail('targets', 'inventory', `cannot list targets: ${describeFailure(r)}`)];
+  const active = r.body.data.activeTargets;
+  const hosts = [...new Set(expected.inventory.map((i) => i.host))];
+  return hosts.map((host) => {
+    const mine = expected.inventory.filter((i) => i.host === host);
+    const problems = mine.flatMap((i) => {
+      const t = active.find((a) => a.scrapePool === i.job && a.labels.instance === i.target);
+      if (!t) return [`${i.job} ${i.target} is not a target of Prometheus (file_sd not loaded yet?)`];
+      return t.health === 'up' ? [] : [`${i.job} ${i.target} is ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`];
+    });
+    return problems.length
+      ? fail('targets', `host ${host}`, problems[0]!, { evidence: problems.join('\n'), hint: `Is obsctl up --host ${host} running there, and can the central host reach ${mine[0]!.target}?` })
+      : pass('targets', `host ${host}`, `${mine.map((i) => i.job).join(', ')} up`);
+  });
+}
