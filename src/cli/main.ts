@@ -135,6 +135,7 @@ export async function run(argv: string[]): Promise<number> {
     .command('status')
     .description('one table: service, state, health, published address, uptime, image')
     .addOption(config())
+    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/status.js')).status));
 
@@ -142,6 +143,7 @@ export async function run(argv: string[]): Promise<number> {
     .command('logs [service]')
     .description('show the logs of the stack or of one service')
     .addOption(config())
+    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .option('-f, --follow', 'follow', false)
     .option('--tail <lines>', 'lines from the end')
     .action(async (service: string | undefined, options: Record<string, unknown>) => {
@@ -153,6 +155,7 @@ export async function run(argv: string[]): Promise<number> {
     .command('down')
     .description('stop and remove the containers; volumes are kept unless --volumes')
     .addOption(config())
+    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .option('--volumes', 'also delete the volumes (all stored data); asks first', false)
     .option('-y, --yes', 'do not ask', false)
     .option('--json', 'machine-readable output', false)

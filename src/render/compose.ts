@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import { imageFor } from './images.js';
 import { gatewayAddress, networkName, nodeExporterAddress } from './network.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
-import type { Placement } from './inventory.js';
+import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
 
 type Service = Record<string, unknown>;
@@ -181,7 +181,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
   if (config.grafana.enabled && !exportersOnly) volumes['grafana-data'] = {};
 
   return {
-    name: config.name,
+    name: projectName(config, place.self?.name),
     services,
     networks: {
       [networkName]: {

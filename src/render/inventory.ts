@@ -43,3 +43,8 @@ export function fileSdGroups(place: Placement, job: 'node-exporter' | 'dcgm-expo
       labels: { host: h.name, ...h.labels },
     }));
 }
+
+/** Compose project name: the stack name, plus the host's name with an inventory (lab-spark-a). */
+export function projectName(config: Config, host: string | undefined): string {
+  return config.hosts.length && host ? `${config.name}-${host}` : config.name;
+}

@@ -37,7 +37,7 @@ export function seconds(duration: string): number {
   return total;
 }
 
-export function expectedFromStack(dir: string, config: Config): ExpectedStack {
+export function expectedFromStack(dir: string, config: Config, project = config.name): ExpectedStack {
   const read = (p: string) => fs.readFileSync(path.join(dir, p), 'utf8');
   const prom = parse(read('prometheus/prometheus.yml')) as {
     global: { scrape_interval: string };
@@ -68,7 +68,7 @@ export function expectedFromStack(dir: string, config: Config): ExpectedStack {
   );
   return {
     inventory,
-    project: config.name,
+    project,
     profile,
     jobs,
     ruleGroups,

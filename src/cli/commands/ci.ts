@@ -42,16 +42,16 @@ export async function ci(options: CiOptions): Promise<number> {
   const checks: VerifyCheck[] = [];
 
   say('render + validate --strict');
-  checks.push(...(await staticChecks({ config: options.config, static: true, strict: true, json: true, timeout: options.timeout, simulateGpu })));
+  checks.push(...(await staticChecks({ ...(options.host ? { host: options.host } : {}), config: options.config, static: true, strict: true, json: true, timeout: options.timeout, simulateGpu })));
   let stackUp = false;
   if (!checks.some((c) => c.status === 'fail')) {
     try {
       say(`up --simulate-gpu=${simulateGpu}`);
-      const code = await up({ config: options.config, timeout: '180', simulateGpu, json: options.json, quiet: true });
+      const code = await up({ ...(options.host ? { host: options.host } : {}), config: options.config, timeout: '180', simulateGpu, json: options.json, quiet: true });
       stackUp = true;
       checks.push({ group: 'services', name: 'up', status: code === 0 ? 'pass' : 'fail', reason: code === 0 ? 'every service healthy' : `exit ${code}` });
       say(`verify --wait ${options.wait}`);
-      const groups = await liveGroups({ config: options.config, static: false, strict: false, json: true, timeout: options.timeout, simulateGpu });
+      const groups = await liveGroups({ ...(options.host ? { host: options.host } : {}), config: options.config, static: false, strict: false, json: true, timeout: options.timeout, simulateGpu });
       checks.push(...(await runUntil(groups, { timeoutMs: (Number.parseInt(options.timeout, 10) || 10) * 1000, waitMs: seconds(options.wait) * 1000 })));
     } catch (e) {
       stackUp = true; // a half-started stack still needs tearing down
@@ -61,7 +61,7 @@ export async function ci(options: CiOptions): Promise<number> {
   if (stackUp && !options.keep) {
     say('down --volumes');
     try {
-      await down({ config: options.config, volumes: true, yes: true, json: true, quiet: true });
+      await down({ ...(options.host ? { host: options.host } : {}), config: options.config, volumes: true, yes: true, json: true, quiet: true });
     } catch (e) {
       checks.push(stepFailure('down', e));
     }

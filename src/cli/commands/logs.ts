@@ -4,10 +4,13 @@ import { stackSecrets } from '../../render/secrets.js';
 import { ComposeCli } from '../../runtime/compose-cli.js';
 import { placeholderSecretEnv } from '../../runtime/secrets-store.js';
 import { loadConfig } from '../context.js';
+import { chooseHost } from '../stack.js';
+import { projectName } from '../../render/inventory.js';
 import { stateDir } from './up.js';
 
 export interface LogsOptions {
   config: string;
+  host?: string;
   follow: boolean;
   tail?: string;
 }
@@ -15,7 +18,8 @@ export interface LogsOptions {
 export async function logs(service: string | undefined, options: LogsOptions): Promise<number> {
   const loaded = loadConfig(options.config, { checkSecrets: false });
   const dir = path.join(stateDir(loaded.dir), 'stack');
-  const cli = new ComposeCli({ name: loaded.config.name, dir, env: placeholderSecretEnv(stackSecrets(loaded.config)) });
+  const project = projectName(loaded.config, chooseHost(loaded, options.host));
+  const cli = new ComposeCli({ name: project, dir, env: placeholderSecretEnv(stackSecrets(loaded.config)) });
   const r = await cli.logs(service, { follow: options.follow, ...(options.tail ? { tail: Number(options.tail) } : {}), inherit: true });
   return r.ok ? 0 : 1;
 }

@@ -3,10 +3,13 @@ import { errors } from '../../errors.js';
 import { DockerodeEngine } from '../../runtime/engine.js';
 import { engineErrorHint } from '../../runtime/preflight.js';
 import { loadConfig } from '../context.js';
+import { chooseHost } from '../stack.js';
+import { projectName } from '../../render/inventory.js';
 import { color, out, printJson } from '../output.js';
 
 export interface StatusOptions {
   config: string;
+  host?: string;
   json: boolean;
 }
 
@@ -20,7 +23,8 @@ export function uptime(startedAt: string | undefined, now = Date.now()): string 
 }
 
 export async function status(options: StatusOptions): Promise<number> {
-  const { config } = loadConfig(options.config, { checkSecrets: false });
+  const loaded = loadConfig(options.config, { checkSecrets: false });
+  const project = projectName(loaded.config, chooseHost(loaded, options.host));
   const engine = new DockerodeEngine();
   try {
     await engine.ping();
@@ -28,7 +32,7 @@ export async function status(options: StatusOptions): Promise<number> {
     const { detail, hint } = engineErrorHint(e);
     throw errors.dockerUnavailable(detail, hint);
   }
-  const containers = await engine.projectContainers(config.name);
+  const containers = await engine.projectContainers(project);
   const rows = containers.map((c) => ({
     service: c.service,
     simulated: c.simulated,
@@ -41,11 +45,11 @@ export async function status(options: StatusOptions): Promise<number> {
   }));
   const healthy = rows.every((r) => r.state === 'running' && (r.health === 'healthy' || r.health === '-'));
   if (options.json) {
-    printJson({ project: config.name, ok: rows.length > 0 && healthy, services: rows });
+    printJson({ project, ok: rows.length > 0 && healthy, services: rows });
     return rows.length > 0 && healthy ? 0 : 1;
   }
   if (rows.length === 0) {
-    out(`${config.name}: no containers. Start the stack with ${color.bold('obsctl up')}.`);
+    out(`${project}: no containers. Start the stack with ${color.bold('obsctl up')}.`);
     return 1;
   }
   const headers = ['SERVICE', 'STATE', 'HEALTH', 'ADDRESS', 'UPTIME', 'IMAGE'] as const;

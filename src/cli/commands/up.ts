@@ -18,7 +18,8 @@ import { ensureAdminPassword, GrafanaClient } from '../../grafana/index.js';
 import { envVarFor } from '../../render/secrets.js';
 import { loadConfig } from '../context.js';
 import { color, err, out, printJson } from '../output.js';
-import { prepareStack } from '../stack.js';
+import { chooseHost, prepareStack } from '../stack.js';
+import { projectName } from '../../render/inventory.js';
 
 export interface UpOptions {
   config: string;
@@ -43,6 +44,7 @@ export async function up(options: UpOptions): Promise<number> {
   const stack = await prepareStack(loaded, options);
   for (const n of stack.notes) say(color.dim(n));
   const { config } = loaded;
+  const project = projectName(config, chooseHost(loaded, options.host));
   const dir = path.join(stateDir(loaded.dir), 'stack');
   const plan = planWrite(dir, stack.result.files);
   const changed = plan.create.length + plan.update.length + plan.remove.length > 0;
@@ -74,7 +76,7 @@ export async function up(options: UpOptions): Promise<number> {
     services: Record<string, { image: string; ports?: string[] }>;
   };
   const images = [...new Set(Object.values(compose.services).map((s) => s.image))].sort();
-  const existing = await engine.projectContainers(config.name);
+  const existing = await engine.projectContainers(project);
   const ports = Object.entries(compose.services).flatMap(([service, s]) =>
     (s.ports ?? []).map((p) => {
       const [host, port] = p.split(':');
@@ -113,17 +115,17 @@ export async function up(options: UpOptions): Promise<number> {
   if (secrets.generated.length) store.save();
 
   const before = new Map(existing.map((c) => [c.service, c.id]));
-  const cli = new ComposeCli({ name: config.name, dir, env: secrets.env });
+  const cli = new ComposeCli({ name: project, dir, env: secrets.env });
   const waitSeconds = Math.max(10, Number.parseInt(options.timeout, 10) || 180);
   const result = await cli.up({ pull: 'never', waitSeconds, progress: process.stdout.isTTY && !options.json ? 'auto' : 'plain', inherit: false });
   if (!result.ok) {
-    const diagnosis = await diagnose(engine, cli, config.name);
+    const diagnosis = await diagnose(engine, cli, project);
     throw new UserError('UP_FAILED', 'docker compose up did not bring every service to healthy.', 'Fix the service named above, then run `obsctl up` again; `obsctl logs SERVICE` shows more.', ExitCode.checksFailed, [
       ...result.stderr.split('\n').filter((l) => /error|unhealthy|failed/i.test(l)).slice(-10),
       ...diagnosis,
     ]);
   }
-  const after = await engine.projectContainers(config.name);
+  const after = await engine.projectContainers(project);
   const afterIds = new Map(after.map((c) => [c.service, c.id]));
   const nudges = nudgesAfterUp(plan, before, afterIds);
   const urls = serviceUrls(config);
@@ -160,7 +162,7 @@ export async function up(options: UpOptions): Promise<number> {
   const created = after.filter((c) => !before.has(c.service)).map((c) => c.service);
   const summary = {
     ok: true,
-    project: config.name,
+    project,
     profile: stack.profile,
     seconds: (Date.now() - started) / 1000,
     created,
@@ -184,7 +186,7 @@ export async function up(options: UpOptions): Promise<number> {
     recreated.length ? `recreated ${recreated.join(', ')}` : '',
     ...Object.entries(reloads).map(([s, r]) => `${s} ${r}`),
   ].filter(Boolean);
-  out(`${color.green('✓')} ${config.name}: ${after.length} services healthy in ${summary.seconds.toFixed(1)} s${changes.length ? ` (${changes.join('; ')})` : ' (no change)'}`);
+  out(`${color.green('✓')} ${project}: ${after.length} services healthy in ${summary.seconds.toFixed(1)} s${changes.length ? ` (${changes.join('; ')})` : ' (no change)'}`);
   for (const [name, url] of Object.entries(summary.urls)) out(`  ${name.padEnd(13)} ${url}`);
   return 0;
 }

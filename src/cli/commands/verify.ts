@@ -23,7 +23,8 @@ import { runOnce, runUntil, type CheckGroup } from '../../verify/run.js';
 import type { VerifyCheck } from '../../verify/types.js';
 import { loadConfig } from '../context.js';
 import { color, err, out, printJson } from '../output.js';
-import { prepareStack } from '../stack.js';
+import { chooseHost, prepareStack } from '../stack.js';
+import { projectName } from '../../render/inventory.js';
 import { stateDir } from './up.js';
 
 export interface VerifyOptions {
@@ -73,7 +74,7 @@ export async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-verify-'));
     applyWrite(dir, stack.result.files, planWrite(dir, stack.result.files));
   }
-  const expected = expectedFromStack(dir, config);
+  const expected = expectedFromStack(dir, config, projectName(config, chooseHost(loaded, options.host)));
   const services = Object.keys((parse(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')) as { services: object }).services);
   const local = serviceUrls(config);
   const urls = {
