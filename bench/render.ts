@@ -56,3 +56,19 @@ for (const n of [10, 100, 1000]) {
   previous = ms;
 }
 fs.rmSync(dir, { recursive: true, force: true });
+
+console.log('\ncentral render() by inventory size (every node a GPU host):');
+previous = 0;
+for (const n of [10, 100, 1000]) {
+  const hosts = [
+    { name: 'central', role: 'central', address: '10.0.0.1' },
+    ...Array.from({ length: n }, (_, i) => ({ name: `node-${i}`, address: `10.${1 + Math.floor(i / 250)}.0.${i % 250}`, gpu: i % 2 ? 'gb10' : 'nvidia', labels: { rack: `r${i % 40}`, site: 'lab' } })),
+  ];
+  const config = configSchema.parse({ hosts });
+  render(config, { profile: 'none', host: 'central' }, content);
+  let files: { path: string; content: string }[] = [];
+  const ms = median(Array.from({ length: 5 }, () => time(() => (files = render(config, { profile: 'none', host: 'central' }, content).files))));
+  const sd = files.filter((f) => f.path.startsWith('prometheus/file_sd/')).reduce((s, f) => s + f.content.length, 0);
+  console.log(`  ${String(n).padStart(5)} hosts: ${ms.toFixed(1)} ms, file_sd ${(sd / 1024).toFixed(0)} KiB${previous ? ` (${(ms / previous).toFixed(1)}x the previous, for 10x the hosts)` : ''}`);
+  previous = ms;
+}
