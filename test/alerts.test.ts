@@ -119,9 +119,9 @@ const defaults = thresholdValues(configSchema.parse({}).alerts);
 const changed = thresholdValues(
   configSchema.parse({
     alerts: {
-      gpu: { temperature_warning_celsius: 70, temperature_critical_celsius: 80, power_limit_watts: 150, memory_used_ratio: 0.8 },
+      gpu: { temperature_warning_celsius: 70, temperature_critical_celsius: 80, power_limit_watts: 150, memory_used_ratio: 0.8, idle_util_percent: 10 },
       host: { memory_available_ratio: 0.25, disk_free_ratio: 0.15, load_per_core: 3 },
-      app: { error_ratio_slo: 0.02, latency_p95_seconds: 0.5 },
+      app: { error_ratio_slo: 0.02, latency_p95_seconds: 0.5, job_failure_ratio: 0.1, queue_depth: 50 },
     },
   }).alerts,
 );

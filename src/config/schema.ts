@@ -105,6 +105,7 @@ const thresholds = {
     temperature_critical_celsius: z.number().default(87),
     power_limit_watts: z.number().positive().default(300).describe('power draw considered over the limit (per GPU)'),
     memory_used_ratio: z.number().min(0).max(1).default(0.95).describe('GPU memory (unified on GB10) used ratio'),
+    idle_util_percent: z.number().min(0).max(100).default(5).describe('below this utilisation a GPU counts as idle (GPUIdleWhileJobsQueued)'),
   },
   host: {
     memory_available_ratio: z.number().min(0).max(1).default(0.1),
@@ -114,6 +115,8 @@ const thresholds = {
   app: {
     error_ratio_slo: z.number().min(0).max(1).default(0.01).describe('allowed error ratio (1% = 0.01)'),
     latency_p95_seconds: z.number().positive().default(2),
+    job_failure_ratio: z.number().min(0).max(1).default(0.05).describe('share of failed jobs that alerts (AppJobFailureRatioHigh)'),
+    queue_depth: z.number().int().positive().default(100).describe('queue length above which a growing queue alerts (AppQueueGrowing)'),
   },
   stack: {},
 } as const;

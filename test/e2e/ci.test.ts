@@ -56,7 +56,7 @@ describe.skipIf(Boolean(reason))('obsctl ci and the demo service on a real engin
     expect(r.code, r.stdout.slice(-4000)).toBe(0);
     expect(r.stdout).toMatch(/\d+ passed, 0 failed/);
     expect(r.stdout).toMatch(/dashboard obsctl \/ App: all \d+ panel queries return data/);
-    expect(r.stdout).toMatch(/dashboard obsctl \/ GPU \(GB10\): all \d+ panel queries return data/);
+    expect(r.stdout).toMatch(/dashboard obsctl \/ GPU \(DGX Spark GB10\): all \d+ panel queries return data/);
     const xml = fs.readFileSync(junit, 'utf8');
     expect(xml).toContain('failures="0"');
     expect(xml).toContain('name="job app"');
