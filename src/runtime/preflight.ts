@@ -5,7 +5,8 @@ import net from 'node:net';
 import { execa } from 'execa';
 import type { Config } from '../config/schema.js';
 import { ComposeCli } from './compose-cli.js';
-import { archOf, type ContainerSummary, type Engine } from './engine.js';
+import { errors } from '../errors.js';
+import { archOf, DockerodeEngine, type ContainerSummary, type Engine } from './engine.js';
 
 export interface PreflightCheck {
   name: string;
@@ -30,6 +31,18 @@ export function engineErrorHint(e: unknown): { detail: string; hint: string } {
   };
 }
 
+/** The Docker engine, or the user error saying why it cannot be reached (exit 3). */
+export async function connectEngine(): Promise<DockerodeEngine> {
+  const engine = new DockerodeEngine();
+  try {
+    await engine.ping();
+  } catch (e) {
+    const { detail, hint } = engineErrorHint(e);
+    throw errors.dockerUnavailable(detail, hint);
+  }
+  return engine;
+}
+
 /** Bytes from a Prometheus size such as 20GB (powers of 1024, as Prometheus reads them). */
 export function sizeBytes(size: string): number {
   const m = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|PB|EB)$/.exec(size);
@@ -39,10 +52,15 @@ export function sizeBytes(size: string): number {
 }
 
 export async function portFree(host: string, port: number): Promise<boolean> {
+  return (await portState(host, port)) !== 'in-use';
+}
+
+/** `unavailable`: the address is not on this host (yet: e.g. the stack network's gateway before its first up). */
+export async function portState(host: string, port: number): Promise<'free' | 'in-use' | 'unavailable'> {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRNOTAVAIL' ? 'unavailable' : 'in-use'));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve('free')));
   });
 }
 
@@ -92,7 +110,13 @@ export async function preflight(input: PreflightInput): Promise<PreflightCheck[]
 
   const ours = new Set(input.existing.flatMap((c) => c.ports.map((p) => p.hostPort)));
   for (const [host, port, service] of input.ports) {
-    if (ours.has(port) || (await portFree(host, port))) continue;
+    if (ours.has(port)) continue;
+    const state = await portState(host, port);
+    if (state === 'free') continue;
+    if (state === 'unavailable') {
+      checks.push({ name: `address ${host}`, ok: false, fatal: false, detail: `${host} is not an address of this host (yet); ${service} publishes port ${port} there` });
+      continue;
+    }
     const who = await listener(port);
     checks.push({ name: `port ${port}`, ok: false, fatal: true, detail: `${host}:${port} (for ${service}) is in use${who ? ` by ${who}` : ''}`, hint: `Stop that process or set ports.${service.replace('-', '_')} in obsctl.yaml.` });
   }

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce, dockerUnavailable, editConfig, freePort, obsctl, projectLeftovers, repoRoot, skipOrFail, tempProject, testImages, waitFor } from './harness.js';
+import { buildOnce, dockerUnavailable, editConfig, freePort, obsctl, projectLeftovers, repoRoot, skipOrFail, stackPorts, tempProject, useTestStack, waitFor } from './harness.js';
 
 const reason = await dockerUnavailable();
 if (reason) skipOrFail(reason);
@@ -31,19 +31,10 @@ describe.skipIf(Boolean(reason))('obsctl ci and the demo service on a real engin
       stdio: 'ignore',
     });
     await waitFor('demo service', async () => (await fetch(`http://127.0.0.1:${demoPort}/healthz`)).ok, 20_000, 300);
-    const ports = { prometheus: await freePort(), alertmanager: await freePort(), node: await freePort(), webhook: await freePort() };
+    const ports = await stackPorts();
     prom = `http://127.0.0.1:${ports.prometheus}`;
     expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'gb10', '--app', `localhost:${demoPort}`])).code).toBe(0);
-    editConfig(dir, (set) => {
-      set(['network'], { subnet: `172.30.${subnetByte}.0/24` });
-      set(['ports'], { prometheus: ports.prometheus, alertmanager: ports.alertmanager, node_exporter: ports.node, grafana: 3000 });
-      set(['images'], { ...testImages, pull_policy: 'never' });
-      set(['grafana'], { enabled: false });
-      set(['prometheus', 'scrape_interval'], '2s');
-      set(['prometheus', 'evaluation_interval'], '2s');
-      set(['prometheus', 'retention_size'], '1GB');
-      set(['verify'], { webhook_port: ports.webhook });
-    });
+    editConfig(dir, (set) => useTestStack(set, subnetByte, ports));
   });
 
   afterAll(async () => {

@@ -78,6 +78,30 @@ export function tempProject(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `obsctl-${prefix}-`));
 }
 
+export interface StackPorts {
+  prometheus: number;
+  alertmanager: number;
+  node: number;
+  app: number;
+  webhook: number;
+}
+
+export async function stackPorts(): Promise<StackPorts> {
+  return { prometheus: await freePort(), alertmanager: await freePort(), node: await freePort(), app: await freePort(), webhook: await freePort() };
+}
+
+/** The settings every e2e stack shares: local images, free ports, its own subnet, fast intervals, no Grafana. */
+export function useTestStack(set: (p: (string | number)[], v: unknown) => void, subnetByte: number, ports: StackPorts): void {
+  set(['network'], { subnet: `172.30.${subnetByte}.0/24` });
+  set(['ports'], { prometheus: ports.prometheus, alertmanager: ports.alertmanager, node_exporter: ports.node, grafana: 3000 });
+  set(['images'], { ...testImages, pull_policy: 'never' });
+  set(['grafana'], { enabled: false });
+  set(['prometheus', 'scrape_interval'], '2s');
+  set(['prometheus', 'evaluation_interval'], '2s');
+  set(['prometheus', 'retention_size'], '1GB');
+  set(['verify'], { webhook_port: ports.webhook });
+}
+
 /** Edits obsctl.yaml as a YAML document, so init's comments survive. */
 export function editConfig(dir: string, edit: (set: (p: (string | number)[], v: unknown) => void) => void): void {
   const file = path.join(dir, 'obsctl.yaml');

@@ -6,7 +6,7 @@
 // Grafana cannot run here (no image reachable): it is disabled in this stack and said so below.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppTarget, buildOnce, dockerUnavailable, editConfig, freePort, obsctl, projectLeftovers, promQuery, skipOrFail, tempProject, testImages, waitFor } from './harness.js';
+import { AppTarget, buildOnce, dockerUnavailable, editConfig, obsctl, projectLeftovers, promQuery, skipOrFail, stackPorts, tempProject, useTestStack, waitFor, type StackPorts } from './harness.js';
 
 const reason = await dockerUnavailable();
 if (reason) skipOrFail(reason);
@@ -17,7 +17,7 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
   const subnetByte = 200 + (process.pid % 50);
   const gateway = `172.30.${subnetByte}.1`;
   const app = new AppTarget();
-  let ports: { prometheus: number; alertmanager: number; node: number; app: number };
+  let ports: StackPorts;
   let prom: string;
   let firstSampleTime = 0;
   let firstIds: Record<string, string> = {};
@@ -30,18 +30,12 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
   beforeAll(async () => {
     console.log('Grafana: not exercised live here (no Grafana image on any reachable registry); disabled in this stack.');
     await buildOnce();
-    ports = { prometheus: await freePort(), alertmanager: await freePort(), node: await freePort(), app: await freePort() };
+    ports = await stackPorts();
     prom = `http://127.0.0.1:${ports.prometheus}`;
     const init = await obsctl(dir, ['init', '--name', project, '--gpu', 'nvidia']);
     expect(init.code, init.stderr).toBe(0);
     editConfig(dir, (set) => {
-      set(['network'], { subnet: `172.30.${subnetByte}.0/24` });
-      set(['ports'], { prometheus: ports.prometheus, alertmanager: ports.alertmanager, node_exporter: ports.node, grafana: 3000 });
-      set(['images'], { ...testImages, pull_policy: 'never' });
-      set(['grafana'], { enabled: false });
-      set(['prometheus', 'scrape_interval'], '2s');
-      set(['prometheus', 'evaluation_interval'], '2s');
-      set(['prometheus', 'retention_size'], '1GB');
+      useTestStack(set, subnetByte, ports);
       set(['targets'], [{ name: 'demo-app', urls: [`${gateway}:${ports.app}`] }]);
     });
   });

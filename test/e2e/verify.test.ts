@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppTarget, buildOnce, dockerUnavailable, editConfig, freePort, obsctl, skipOrFail, tempProject, testImages, waitFor } from './harness.js';
+import { AppTarget, buildOnce, dockerUnavailable, editConfig, obsctl, skipOrFail, stackPorts, tempProject, useTestStack, waitFor } from './harness.js';
 
 const reason = await dockerUnavailable();
 if (reason) skipOrFail(reason);
@@ -41,18 +41,11 @@ describe.skipIf(Boolean(reason))('obsctl verify against a real stack, with fault
 
   beforeAll(async () => {
     await buildOnce();
-    const ports = { prometheus: await freePort(), alertmanager: await freePort(), node: await freePort(), app: await freePort(), webhook: await freePort() };
+    const ports = await stackPorts();
     prom = `http://127.0.0.1:${ports.prometheus}`;
     expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'nvidia'])).code).toBe(0);
     editConfig(dir, (set) => {
-      set(['network'], { subnet: `172.30.${subnetByte}.0/24` });
-      set(['ports'], { prometheus: ports.prometheus, alertmanager: ports.alertmanager, node_exporter: ports.node, grafana: 3000 });
-      set(['images'], { ...testImages, pull_policy: 'never' });
-      set(['grafana'], { enabled: false });
-      set(['prometheus', 'scrape_interval'], '2s');
-      set(['prometheus', 'evaluation_interval'], '2s');
-      set(['prometheus', 'retention_size'], '1GB');
-      set(['verify'], { webhook_port: ports.webhook });
+      useTestStack(set, subnetByte, ports);
       set(['targets'], [{ name: 'demo-app', urls: [`${gateway}:${ports.app}`], required_metrics: ['app_build_info', 'http_requests_total'] }]);
     });
     await up();

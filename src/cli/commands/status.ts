@@ -1,7 +1,5 @@
 // obsctl status: one table of the stack's containers, straight from the Docker Engine API.
-import { errors } from '../../errors.js';
-import { DockerodeEngine } from '../../runtime/engine.js';
-import { engineErrorHint } from '../../runtime/preflight.js';
+import { connectEngine } from '../../runtime/preflight.js';
 import { loadConfig } from '../context.js';
 import { chooseHost } from '../stack.js';
 import { projectName } from '../../render/inventory.js';
@@ -25,13 +23,7 @@ export function uptime(startedAt: string | undefined, now = Date.now()): string 
 export async function status(options: StatusOptions): Promise<number> {
   const loaded = loadConfig(options.config, { checkSecrets: false });
   const project = projectName(loaded.config, chooseHost(loaded, options.host));
-  const engine = new DockerodeEngine();
-  try {
-    await engine.ping();
-  } catch (e) {
-    const { detail, hint } = engineErrorHint(e);
-    throw errors.dockerUnavailable(detail, hint);
-  }
+  const engine = await connectEngine();
   const containers = await engine.projectContainers(project);
   const rows = containers.map((c) => ({
     service: c.service,

@@ -3,15 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { errors, ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../errors.js';
 import { applyWrite, planWrite } from '../../render/write.js';
 import { nudgesAfterUp } from '../../runtime/apply-plan.js';
 import { ComposeCli } from '../../runtime/compose-cli.js';
 import { diagnose } from '../../runtime/diagnose.js';
-import { DockerodeEngine } from '../../runtime/engine.js';
 import { missingImages, pullImages } from '../../runtime/images.js';
 import { reload, serviceUrls } from '../../runtime/lifecycle.js';
-import { engineErrorHint, preflight } from '../../runtime/preflight.js';
+import { connectEngine, preflight } from '../../runtime/preflight.js';
 import { resolveSecrets, SecretsFile } from '../../runtime/secrets-store.js';
 import { validateStack } from '../../validate/index.js';
 import { ensureAdminPassword, GrafanaClient } from '../../grafana/index.js';
@@ -65,13 +64,7 @@ export async function up(options: UpOptions): Promise<number> {
     }
   }
 
-  const engine = new DockerodeEngine();
-  try {
-    await engine.ping();
-  } catch (e) {
-    const { detail, hint } = engineErrorHint(e);
-    throw errors.dockerUnavailable(detail, hint);
-  }
+  const engine = await connectEngine();
   const compose = JSON.parse(JSON.stringify(parse(stack.result.files.find((f) => f.path === 'compose.yaml')!.content))) as {
     services: Record<string, { image: string; ports?: string[] }>;
   };
