@@ -94,13 +94,15 @@ function schemaIssues(issue: z.core.$ZodIssue, raw: unknown, doc: Document, line
   return [{ code: issue.code, severity: 'error', path: formatPath(path), message: explain(issue, found, raw), ...pos }];
 }
 
+const kindOf = (expected: string) => (expected === 'object' ? 'a mapping' : expected === 'array' ? 'a list' : `a ${expected}`);
+
 /** "expected X, found Y" in words a user can act on. */
 function explain(issue: z.core.$ZodIssue, found: unknown, raw: unknown): string {
   const foundText = `found ${describe(found)}`;
   switch (issue.code) {
     case 'invalid_type':
-      if (found === undefined) return `required setting is missing (expected ${issue.expected})`;
-      return `expected ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, ${foundText}`;
+      if (found === undefined) return `required setting is missing (expected ${kindOf(issue.expected)})`;
+      return `expected ${kindOf(issue.expected)}, ${foundText}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, ${foundText}`;
     case 'invalid_format':
