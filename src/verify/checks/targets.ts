@@ -49,6 +49,7 @@ export async function inventoryChecks(prometheus: string, expected: ExpectedStac
     const problems = mine.flatMap((i) => {
       const t = active.find((a) => a.scrapePool === i.job && a.labels.instance === i.target);
       if (!t) return [`${i.job} ${i.target} is not a target of Prometheus (file_sd not loaded yet?)`];
+      if (t.health === 'unknown') return [`${i.job} ${i.target} has not been scraped yet`];
       return t.health === 'up' ? [] : [`${i.job} ${i.target} is ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`];
     });
     return problems.length
