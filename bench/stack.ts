@@ -3,7 +3,7 @@
 //     rendered file, in one run, as a ratio;
 //  2. a no-change `obsctl up`;
 //  3. `obsctl verify` on the healthy stack: wall time and number of checks.
-// Run: bash docker/build-images.sh && npm run build && npx tsx bench/stack.ts
+// Run: bash docker/build-images.sh && bash docker/build-node-image.sh && npm run build && npx tsx bench/stack.ts
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +31,7 @@ fs.writeFileSync(
     gpu: 'nvidia',
     network: { subnet: '172.30.99.0/24' },
     ports: { prometheus: 29090, alertmanager: 29093, grafana: 23000, node_exporter: 29100 },
-    images: { prometheus: 'obsctl-test/prometheus:2.53', alertmanager: 'obsctl-test/alertmanager:0.28', 'node-exporter': 'obsctl-test/node-exporter:1', 'dcgm-exporter': 'obsctl-test/dcgm-fixture:1', pull_policy: 'never' },
+    images: { prometheus: 'obsctl-test/prometheus:2.53', alertmanager: 'obsctl-test/alertmanager:0.28', 'node-exporter': 'obsctl-test/node-exporter:1', 'dcgm-simulator': 'obsctl-test/node:22', pull_policy: 'never' },
     grafana: { enabled: false },
     prometheus: { scrape_interval: '2s', evaluation_interval: '2s', retention_size: '1GB' },
     verify: { webhook_port: 29096 },
