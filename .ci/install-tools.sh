@@ -10,7 +10,7 @@ CACHE=${OBSCTL_DEB_CACHE:-/var/cache/obsctl-images}
 mkdir -p "$TOOLS_DIR/bin" "$CACHE/debs" "$CACHE/lists/partial"
 
 want() { [ -x "$TOOLS_DIR/bin/$1" ] && "$TOOLS_DIR/bin/$1" --version >/dev/null 2>&1; }
-if want promtool && want amtool && want prometheus-node-exporter && [ -x "$TOOLS_DIR/bin/busybox" ]; then
+if want promtool && want amtool && want prometheus-node-exporter && want prometheus && want prometheus-alertmanager && [ -x "$TOOLS_DIR/bin/busybox" ] && [ -f /usr/share/prometheus/alertmanager/default.tmpl ]; then
   echo "install-tools: promtool, amtool, node-exporter present in $TOOLS_DIR/bin"
   exit 0
 fi
@@ -36,10 +36,15 @@ fetch() { # package -> path of its .deb in the cache
   echo "$deb"
 }
 x=$(mktemp -d)
-for pkg in promtool prometheus-alertmanager prometheus-node-exporter busybox-static; do dpkg -x "$(fetch $pkg)" "$x/$pkg"; done
+for pkg in promtool prometheus prometheus-alertmanager prometheus-node-exporter busybox-static; do dpkg -x "$(fetch $pkg)" "$x/$pkg"; done
 install -m 0755 "$x/promtool/usr/bin/promtool" "$TOOLS_DIR/bin/promtool"
 install -m 0755 "$x/prometheus-alertmanager/usr/bin/amtool" "$TOOLS_DIR/bin/amtool"
+# The servers too: tests capture their real /metrics to check every metric name dashboards use.
+install -m 0755 "$x/prometheus/usr/bin/prometheus" "$TOOLS_DIR/bin/prometheus"
+install -m 0755 "$x/prometheus-alertmanager/usr/bin/prometheus-alertmanager" "$TOOLS_DIR/bin/prometheus-alertmanager"
+# Debian's Alertmanager reads its default notification templates from this fixed path.
+mkdir -p /usr/share/prometheus && cp -r "$x/prometheus-alertmanager/usr/share/prometheus/alertmanager" /usr/share/prometheus/
 install -m 0755 "$x/prometheus-node-exporter/usr/bin/prometheus-node-exporter" "$TOOLS_DIR/bin/prometheus-node-exporter"
 install -m 0755 "$x/busybox-static/usr/bin/busybox" "$TOOLS_DIR/bin/busybox"   # shell for the local Node test image
 rm -rf "$x"
-for t in promtool amtool prometheus-node-exporter; do echo "install-tools: $("$TOOLS_DIR/bin/$t" --version 2>&1 | head -n1)"; done
+for t in promtool amtool prometheus prometheus-alertmanager prometheus-node-exporter; do echo "install-tools: $("$TOOLS_DIR/bin/$t" --version 2>&1 | head -n1)"; done

@@ -6,6 +6,7 @@
 // - node-exporter, Prometheus and Alertmanager: /metrics of the Debian binaries, captured live here;
 // - the app: src/metrics/names.ts; recording rules: alerts/recording/*.rules.yml.
 // A missing Debian binary skips the live checks with a printed reason, and fails them when CI=true.
+import { findBin } from './helpers/bin.js';
 import { dcgmFixtureDir } from './helpers/shared.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,10 +28,10 @@ const profiles: Profile[] = ['none', 'nvidia', 'gb10'];
 const DS = 'test-ds-7f3a';
 
 const BIN = {
-  nodeExporter: '/usr/bin/prometheus-node-exporter',
-  prometheus: '/usr/bin/prometheus',
-  alertmanager: '/usr/bin/prometheus-alertmanager',
-  promtool: '/usr/bin/promtool',
+  nodeExporter: findBin('prometheus-node-exporter'),
+  prometheus: findBin('prometheus'),
+  alertmanager: findBin('prometheus-alertmanager'),
+  promtool: findBin('promtool'),
 };
 const CI = process.env.CI === 'true';
 

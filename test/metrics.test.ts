@@ -4,6 +4,7 @@
 // server it wraps must be counted and timed. /metrics is checked as Prometheus text: by a strict
 // parser here and, where installed, by promtool (missing promtool skips that check with a printed
 // reason, and fails it when CI=true).
+import { findBin } from './helpers/bin.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -30,7 +31,7 @@ import {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CI = process.env.CI === 'true';
-const PROMTOOL = '/usr/bin/promtool';
+const PROMTOOL = findBin('promtool');
 
 // ---------------------------------------------------------------------------------------------
 // Prometheus text format (0.0.4), parsed strictly: any line that is not HELP, TYPE or a valid
