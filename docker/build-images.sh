@@ -69,33 +69,8 @@ docker_err=$(docker version --format '{{.Server.Version}}' 2>&1 >/dev/null) ||
 export DOCKER_BUILDKIT=0 # classic builder: FROM scratch + ADD of a local tar, no buildx needed
 
 # --- Cache, lock, apt -------------------------------------------------------------------------
-if [ -z "${OBSCTL_IMAGES_CACHE:-}" ]; then
-  OBSCTL_IMAGES_CACHE=/var/cache/obsctl-images
-  mkdir -p "$OBSCTL_IMAGES_CACHE" 2>/dev/null && [ -w "$OBSCTL_IMAGES_CACHE" ] ||
-    OBSCTL_IMAGES_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/obsctl-images
-fi
-CACHE=$OBSCTL_IMAGES_CACHE
-mkdir -p "$CACHE/debs" "$CACHE/x" "$CACHE/build" "$CACHE/lists/partial" "$CACHE/apt/archives/partial" ||
-  die "cannot create the cache directory $CACHE (set OBSCTL_IMAGES_CACHE)"
-CACHE=$(cd "$CACHE" && pwd -P)
-exec 9>"$CACHE/.lock"
-if ! flock -n 9; then
-  log "waiting for another build-images run to finish"
-  flock 9
-fi
-
-ARCH=$(dpkg --print-architecture 2>/dev/null) || die "dpkg not found: this script needs a Debian-based host"
-APT=(apt-get -q
-  -o Dir::Etc::SourceList="$CACHE/$SUITE.sources" -o Dir::Etc::SourceParts=/dev/null
-  -o Dir::State::Lists="$CACHE/lists" -o Dir::Cache="$CACHE/apt" -o APT::Architecture="$ARCH")
-[ "$(id -u)" = 0 ] && APT+=(-o APT::Sandbox::User=root)
-cat >"$CACHE/$SUITE.sources" <<SRC
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: $SUITE
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+# shellcheck source=docker/debian-cache.sh
+source "$HERE/debian-cache.sh"
 
 LISTS_FRESH=0
 apt_update() {

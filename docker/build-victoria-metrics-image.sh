@@ -40,22 +40,8 @@ docker version --format '{{.Server.Version}}' >/dev/null 2>&1 ||
 export DOCKER_BUILDKIT=0 # classic builder: FROM scratch + ADD of a local tar
 
 # --- Cache (shared with build-images.sh, same lock) -------------------------------------------
-if [ -z "${OBSCTL_IMAGES_CACHE:-}" ]; then
-  OBSCTL_IMAGES_CACHE=/var/cache/obsctl-images
-  mkdir -p "$OBSCTL_IMAGES_CACHE" 2>/dev/null && [ -w "$OBSCTL_IMAGES_CACHE" ] ||
-    OBSCTL_IMAGES_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/obsctl-images
-fi
-CACHE=$OBSCTL_IMAGES_CACHE
-mkdir -p "$CACHE/debs" "$CACHE/x" "$CACHE/build" "$CACHE/lists/partial" "$CACHE/apt/archives/partial" ||
-  die "cannot create the cache directory $CACHE (set OBSCTL_IMAGES_CACHE)"
-CACHE=$(cd "$CACHE" && pwd -P)
-exec 9>"$CACHE/.lock"
-flock -n 9 || { echo "$PROG: waiting for another image build to finish" >&2; flock 9; }
-
-ARCH=$(dpkg --print-architecture 2>/dev/null) || die "dpkg not found: this script needs a Debian-based host"
-APT=(apt-get -q -o Dir::Etc::SourceList="$CACHE/$SUITE.sources" -o Dir::Etc::SourceParts=/dev/null
-  -o Dir::State::Lists="$CACHE/lists" -o Dir::Cache="$CACHE/apt" -o APT::Architecture="$ARCH")
-[ "$(id -u)" = 0 ] && APT+=(-o APT::Sandbox::User=root)
+# shellcheck source=docker/debian-cache.sh
+source "$(dirname "$SELF")/debian-cache.sh"
 
 cached_deb() { # PKG -> newest cached .deb (empty if none)
   local best='' f
@@ -72,13 +58,6 @@ BUSYBOX=/opt/obsctl-tools/bin/busybox # installed by .ci/install-tools.sh (trixi
 need=()
 for p in "${PKGS[@]}"; do [ -n "$(cached_deb "$p")" ] || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
-  [ -f "$CACHE/$SUITE.sources" ] || cat >"$CACHE/$SUITE.sources" <<SRC
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: $SUITE
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
   f=("$CACHE/lists/"*"_${SUITE}_"*Packages*)
   [ ${#f[@]} -gt 0 ] || "${APT[@]}" update >"$CACHE/apt.log" 2>&1 || die "apt-get update for $SUITE failed (see $CACHE/apt.log)"
   echo "$PROG: downloading ${need[*]} (Debian $SUITE)" >&2
