@@ -74,7 +74,7 @@ describe('rendered compose stack', () => {
   it('uses a registry prefix for every default image, and explicit overrides as written', () => {
     const { compose } = stack({ gpu: 'nvidia', images: { registry: 'mirror.local:5000/m', grafana: 'my/grafana:1' } }, { profile: 'nvidia' });
     expect(compose.services.prometheus!.image).toBe('mirror.local:5000/m/prom/prometheus:v3.5.0');
-    expect(compose.services['dcgm-exporter']!.image).toBe('mirror.local:5000/m/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04');
+    expect(compose.services['dcgm-exporter']!.image).toBe('mirror.local:5000/m/nvidia/k8s/dcgm-exporter:4.6.0-4.8.3-ubuntu22.04');
     expect(compose.services.grafana!.image).toBe('my/grafana:1');
   });
 });
