@@ -108,9 +108,10 @@ export async function run(argv: string[]): Promise<number> {
 
   program
     .command('images <action> [file]')
-    .description('list the stack\'s images, or save/load them as one archive for air-gapped hosts')
+    .description('list the stack\'s images, lock them by digest (obsctl.lock), or save/load them as one archive for air-gapped hosts')
     .addOption(config())
     .option('--simulate-gpu [profile]', 'include the simulated GPU exporter instead')
+    .addOption(new Option('--pull <policy>', 'lock: pull before reading digests (never: use the local images)').choices(['missing', 'always', 'never']))
     .option('--json', 'machine-readable output', false)
     .action(async (actionName: string, file: string | undefined, options: Record<string, unknown>) => {
       json = Boolean(options.json);

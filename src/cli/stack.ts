@@ -7,6 +7,7 @@ import { loadContent } from '../content.js';
 import { render, type RenderResult } from '../render/index.js';
 import { resolveProfile, type GpuProfile } from '../render/profile.js';
 import { detectGpu, type GpuDetection } from '../runtime/gpu-detect.js';
+import { readImageLock } from '../runtime/image-lock.js';
 import type { LoadedConfig } from './context.js';
 
 export interface PreparedStack {
@@ -56,7 +57,8 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
     profile = loaded.config.gpu;
   }
   const sharedRootMount = rootMountIsShared();
-  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}), ...(host ? { host } : {}) }, loadContent());
+  const imageLock = readImageLock(loaded.dir); // obsctl.lock next to obsctl.yaml: image@digest
+  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}), ...(host ? { host } : {}), ...(imageLock ? { imageLock } : {}) }, loadContent());
   return { result, profile, ...(detection ? { detection } : {}), notes };
 }
 

@@ -126,6 +126,22 @@ const enabled = z.boolean().default(true);
 export const alertPackNames = ['gpu', 'host', 'app', 'stack'] as const;
 export type AlertPackName = (typeof alertPackNames)[number];
 
+// Prometheus 3's OTLP metrics receiver (POST /api/v1/otlp/v1/metrics on the Prometheus port, so only
+// on the stack network and the listen address).
+const prometheusOtlp = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('accept OTLP/HTTP metrics at /api/v1/otlp/v1/metrics (--web.enable-otlp-receiver)'),
+    promote_resource_attributes: z
+      .array(z.string().min(1))
+      .default(['service.namespace', 'service.version', 'deployment.environment.name', 'host.name'])
+      .describe('OTel resource attributes copied onto every series as labels (service.name/instance.id already become job/instance)'),
+    translation_strategy: z
+      .enum(['NoUTF8EscapingWithSuffixes', 'UnderscoreEscapingWithSuffixes'])
+      .default('NoUTF8EscapingWithSuffixes')
+      .describe('NoUTF8EscapingWithSuffixes keeps OTel names as UTF-8 (dots stay) with _total/unit suffixes; UnderscoreEscapingWithSuffixes turns dots into underscores'),
+  })
+  .prefault({});
+
 export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox', 'dcgm-simulator'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
@@ -216,6 +232,11 @@ export const configSchema = z
         retention_size: byteSize.default('20GB'),
         external_labels: labels.default({}),
         remote_write: z.array(remoteWrite).default([]),
+        otlp: prometheusOtlp,
+        native_histograms: z
+          .boolean()
+          .default(false)
+          .describe('ingest native histograms (Prometheus 3.5: --enable-feature=native-histograms); dashboards and rules keep using classic buckets'),
       })
       .prefault({}),
     alertmanager: z

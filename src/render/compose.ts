@@ -4,6 +4,7 @@
 // keeps the old inode when an editor replaces the file, so edits would be missed).
 import type { Config } from '../config/schema.js';
 import { imageFor } from './images.js';
+import { prometheusFeatureFlags } from './prometheus-features.js';
 import { gatewayAddress, networkName, nodeExporterAddress } from './network.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
 import { projectName, type Placement } from './inventory.js';
@@ -49,6 +50,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
       `--storage.tsdb.retention.size=${config.prometheus.retention_size}`,
       // Lets `obsctl up` apply config changes with POST /-/reload instead of a restart.
       '--web.enable-lifecycle',
+      ...prometheusFeatureFlags(config),
     ],
     volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
     ports: published(config, config.ports.prometheus, 9090),

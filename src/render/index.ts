@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
+import { applyImageLock } from './image-lock.js';
 import { renderCountersCsv } from './dcgm.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
 import { fileSdGroups, fleetProfile, identity, placement, type Placement } from './inventory.js';
@@ -51,7 +52,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const gpuContent = contentProfile !== 'none' && config.exporters.dcgm.enabled;
   const secrets = exportersOnly ? [] : stackSecrets(config);
   const files = new Map<string, string>();
-  const compose = renderCompose(config, options, secrets, place);
+  const compose = applyImageLock(renderCompose(config, options, secrets, place) as { services?: Record<string, unknown> }, options.imageLock);
   files.set('compose.yaml', yamlFile('docker compose project', compose));
   let rules = new Map<string, string>();
   let prometheus: ReturnType<typeof renderPrometheusConfig> | undefined;

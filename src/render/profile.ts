@@ -1,6 +1,7 @@
 // The host profile decides which GPU parts exist. `auto` is resolved by the shell (nvidia-smi);
 // the renderer only ever sees a concrete profile.
 import type { Config } from '../config/schema.js';
+import type { ImageLock } from './image-lock.js';
 
 export type GpuProfile = 'none' | 'nvidia' | 'gb10';
 
@@ -21,6 +22,8 @@ export interface RenderOptions {
   sharedRootMount?: boolean;
   /** With an inventory: which host's part to render (default: the central one). */
   host?: string;
+  /** obsctl.lock: images rendered as image@digest (see image-lock.ts). */
+  imageLock?: ImageLock;
 }
 
 export function resolveProfile(config: Config, detected: GpuProfile): GpuProfile {

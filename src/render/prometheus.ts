@@ -5,6 +5,7 @@ import { nodeExporterAddress } from './network.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
 import { fileSdGroups, type Placement } from './inventory.js';
 import { secretPath } from './secrets.js';
+import { prometheusFeatureConfig } from './prometheus-features.js';
 
 type Job = Record<string, unknown>;
 
@@ -120,5 +121,6 @@ export function renderPrometheusConfig(config: Config, options: RenderOptions, r
     ...(ruleFiles ? { rule_files: ['rules/*.rules.yml'] } : {}),
     scrape_configs: jobs,
     ...(remoteWrite.length ? { remote_write: remoteWrite } : {}),
+    ...prometheusFeatureConfig(config),
   };
 }

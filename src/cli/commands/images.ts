@@ -5,12 +5,14 @@ import { errors, ExitCode, UserError } from '../../errors.js';
 import { loadConfig } from '../context.js';
 import { out, printJson } from '../output.js';
 import { prepareStack } from '../stack.js';
+import { dockerImageStore, lockImages, writeImageLock } from '../../runtime/image-lock.js';
 
 export interface ImagesOptions {
   config: string;
   json: boolean;
   simulateGpu?: string | boolean;
   host?: string;
+  pull?: 'missing' | 'always' | 'never';
 }
 
 async function stackImages(options: ImagesOptions): Promise<string[]> {
@@ -33,6 +35,7 @@ export async function images(action: string, file: string | undefined, options: 
     else for (const i of list) out(i);
     return 0;
   }
+  if (action === 'lock') return lockAction(list, options);
   if (!file) throw errors.usage(`obsctl images ${action} needs a FILE`, `e.g. obsctl images ${action} obsctl-images.tar`);
   if (action === 'save') {
     await docker(['save', '-o', file, ...list]);
@@ -46,5 +49,15 @@ export async function images(action: string, file: string | undefined, options: 
     else printJson({ ok: true, file });
     return 0;
   }
-  throw errors.usage(`unknown action "${action}"`, 'Use list, save FILE or load FILE.');
+  throw errors.usage(`unknown action "${action}"`, 'Use list, lock, save FILE or load FILE.');
+}
+
+/** obsctl images lock: obsctl.lock next to obsctl.yaml; render then writes image@digest. */
+async function lockAction(list: string[], options: ImagesOptions): Promise<number> {
+  const loaded = loadConfig(options.config, { checkSecrets: false });
+  const lock = await lockImages(list, dockerImageStore(), { pull: options.pull !== 'never', print: options.json ? () => undefined : out });
+  const file = writeImageLock(loaded.dir, lock);
+  if (options.json) printJson({ ok: true, file, images: lock.images });
+  else out(`wrote ${file}: ${Object.keys(lock.images).length} images pinned by digest; render and up now use image@digest`);
+  return 0;
 }

@@ -13,6 +13,7 @@ import { grafanaChecks } from '../../verify/checks/grafana.js';
 import { envVarFor } from '../../render/secrets.js';
 import { SecretsFile } from '../../runtime/secrets-store.js';
 import { metricChecks } from '../../verify/checks/metrics.js';
+import { otlpReceiverChecks } from '../../verify/checks/otlp.js';
 import { ruleChecks } from '../../verify/checks/rules.js';
 import { containerChecks, readinessChecks } from '../../verify/checks/services.js';
 import { inventoryChecks, targetChecks } from '../../verify/checks/targets.js';
@@ -88,7 +89,7 @@ export async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> 
     : (new SecretsFile(path.join(stateDir(loaded.dir), 'secrets.env')).get(envVarFor('grafana_admin_password')) ?? process.env.OBSCTL_GRAFANA_PASSWORD);
   const grafanaUser = process.env.OBSCTL_GRAFANA_USER ?? config.grafana.admin_user;
   return [
-    { name: 'services', run: async () => [...(await containerChecks(engine, expected, services)), ...(await readinessChecks(urls))] },
+    { name: 'services', run: async () => [...(await containerChecks(engine, expected, services)), ...(await readinessChecks(urls)), ...(await otlpReceiverChecks(urls.prometheus, config.prometheus.otlp.enabled))] },
     { name: 'targets', run: async () => [...(await targetChecks(urls.prometheus, expected)), ...(await inventoryChecks(urls.prometheus, expected))] },
     { name: 'metrics', run: () => metricChecks(urls.prometheus, expected) },
     { name: 'rules', run: () => ruleChecks(urls.prometheus, expected) },
