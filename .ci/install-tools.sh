@@ -2,12 +2,25 @@
 # Installs the validators obsctl's tests run for real: promtool and amtool from Debian trixie
 # (Prometheus 2.53, Alertmanager 0.28: the newest packaged, closest to the pinned images;
 # bookworm's amtool 0.25 rejects webhook url_file) and node-exporter (tests capture its real
-# output), and busybox (a shell for the local Node test image). Extracted with dpkg -x into $TOOLS_DIR/bin; nothing else on the system changes.
+# output), and busybox (a shell for the local Node test image). Extracted with dpkg -x into $TOOLS_DIR/bin; only chromium and tmux (for obsctl watch's tests) are installed with apt, system-wide.
 # Idempotent; downloads are cached in $CACHE.
 set -euo pipefail
 TOOLS_DIR=${TOOLS_DIR:-/opt/obsctl-tools}
 CACHE=${OBSCTL_DEB_CACHE:-/var/cache/obsctl-images}
 mkdir -p "$TOOLS_DIR/bin" "$CACHE/debs" "$CACHE/lists/partial"
+
+# obsctl watch's tests drive Debian's chromium (the page, headless) and tmux (the terminal view):
+# installed from the host's own Debian sources when missing.
+missing=()
+command -v tmux >/dev/null || missing+=(tmux)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || { echo "install-tools: ${missing[*]} missing; install them (Debian: apt-get install ${missing[*]})"; exit 1; }
+  echo "install-tools: installing ${missing[*]} (Debian)"
+  { apt-get -o DPkg::Lock::Timeout=600 update &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" fonts-dejavu-core; } >"$CACHE/tools-apt-watch.log" 2>&1 ||
+    { echo "install-tools: apt-get install ${missing[*]} failed (see $CACHE/tools-apt-watch.log)"; exit 1; }
+fi
 
 want() { [ -x "$TOOLS_DIR/bin/$1" ] && "$TOOLS_DIR/bin/$1" --version >/dev/null 2>&1; }
 if want promtool && want amtool && want prometheus-node-exporter && want prometheus && want prometheus-alertmanager && [ -x "$TOOLS_DIR/bin/busybox" ] && [ -f /usr/share/prometheus/alertmanager/default.tmpl ]; then

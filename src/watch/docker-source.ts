@@ -29,7 +29,8 @@ export const servicesFrom = (containers: Awaited<ReturnType<Engine['projectConta
   containers.map((c) => ({
     name: c.service,
     state: c.state,
-    ...(c.health ? { health: c.health } : {}),
+    // The engine keeps the last health status of a stopped container; it means nothing then.
+    ...(c.health && c.state === 'running' ? { health: c.health } : {}),
     restarts: c.restarts ?? 0,
     ...(c.simulated ? { simulated: true } : {}),
   }));

@@ -105,6 +105,7 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
     await polling?.waitForFunction(`document.getElementById('status')?.textContent === 'polling'`, { timeout: 10_000 });
 
     const untilRun = execa(process.execPath, [bin, 'watch', '--json', '--until', 'target_up:node-exporter', '--timeout', '90s'], { cwd: dir, reject: false });
+    await new Promise((resolve) => untilRun.stdout!.once('data', resolve)); // its snapshot: it is watching
     const stopAt0 = Date.now();
     await execa('docker', ['stop', await containerId('node-exporter')]);
     const stoppedAt = Date.now();
