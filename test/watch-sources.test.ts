@@ -1,5 +1,5 @@
 // The polled sources and the watcher's outage handling. The API answers in test/fixtures/watch/
-// were recorded from the real Prometheus 2.53 / Alertmanager 0.28 of the e2e stack (simulated GPU,
+// were recorded from the real Prometheus 3.5.3 / Alertmanager 0.28.1 of the e2e stack (simulated GPU,
 // GPUTemperatureHigh firing); a small HTTP server replays them, and is stopped and started again to
 // make the source really unreachable (ECONNREFUSED) and reachable.
 import fs from 'node:fs';

@@ -3,7 +3,7 @@
 import { errors } from '../../errors.js';
 import { projectName } from '../../render/inventory.js';
 import { serviceUrls } from '../../runtime/lifecycle.js';
-import { seconds } from '../../verify/expected.js';
+import { strictSeconds } from '../../duration.js';
 import { parseServe, runWatch } from '../../watch/run.js';
 import { parseUntil } from '../../watch/until.js';
 import { loadConfig } from '../context.js';
@@ -25,8 +25,8 @@ export interface WatchOptions {
 }
 
 const duration = (flag: string, text: string) => {
-  const s = /^\d+(\.\d+)?$/.test(text) ? Number(text) : seconds(text);
-  if (!(s > 0)) throw errors.usage(`${flag} ${text} is not a duration`, `Use seconds or e.g. 500ms, 2s, 1m.`);
+  const s = strictSeconds(text);
+  if (s === undefined || !(s > 0)) throw errors.usage(`${flag} ${text} is not a duration`, `Use seconds or e.g. 500ms, 2s, 1m.`);
   return s * 1000;
 };
 
