@@ -94,3 +94,25 @@ export function writeImageLock(dir: string, lock: ImageLock): string {
   fs.renameSync(tmp, file);
   return file;
 }
+
+/**
+ * References for `docker save`: the tags, without digests. Docker's classic image store loses a
+ * repository digest through save/load and writes no tag for a `tag@digest` reference, so an
+ * archive of tags is the one that loads everywhere; the lock's image ids then prove it is the same.
+ */
+export const saveReferences = (images: string[]) => [...new Set(images.map(withoutDigest))].sort();
+
+/** After `docker load`: every locked image present with the locked image id (problems, if any). */
+export async function checkAgainstLock(lock: ImageLock, store: ImageStore): Promise<{ ok: string[]; problems: string[] }> {
+  const ok: string[] = [];
+  const problems: string[] = [];
+  for (const [ref, entry] of Object.entries(lock.images)) {
+    const byDigest = await store.inspect(`${ref}@${entry.digest}`);
+    const byTag = byDigest ?? (await store.inspect(ref));
+    if (!byTag) problems.push(`${ref}: not present`);
+    else if (byTag.id !== entry.id) problems.push(`${ref}: image id ${byTag.id} is not the locked ${entry.id}`);
+    else if (!byDigest) problems.push(`${ref}: the locked image (id matches) has no repository digest here: this engine's image store drops digests on load; pull it, or use the containerd image store`);
+    else ok.push(ref);
+  }
+  return { ok, problems };
+}

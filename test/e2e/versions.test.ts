@@ -96,6 +96,18 @@ describe.skipIf(Boolean(reason))('Prometheus 3.5 stack from an image lock, with 
     }
   });
 
+  it('images save/load keep working with a lock: the archive holds the tags, load checks the locked ids', async () => {
+    const tar = path.join(dir, 'images.tar');
+    const save = await obsctl(dir, ['images', 'save', tar]);
+    expect(save.code, save.stderr).toBe(0);
+    const manifest = JSON.parse((await execa('tar', ['-xOf', tar, 'manifest.json'])).stdout) as { RepoTags: string[] | null }[];
+    const tags = manifest.flatMap((m) => m.RepoTags ?? []);
+    for (const s of locked) expect(tags).toContain(`${registryAddr}/${testImages[s]}`);
+    const load = await obsctl(dir, ['images', 'load', tar, '--json']);
+    expect(load.code, load.stdout).toBe(0);
+    expect((load.json() as { lock: { ok: string[] } }).lock.ok.sort()).toEqual(locked.map((s) => `${registryAddr}/${testImages[s]}`).sort());
+  });
+
   it('runs Prometheus 3.5 and Alertmanager 0.28, and says so', async () => {
     const build = (await (await fetch(`${prom}/api/v1/status/buildinfo`)).json()) as { data: { version: string } };
     const status = (await (await fetch(`${am}/api/v2/status`)).json()) as { versionInfo: { version: string } };

@@ -5,7 +5,7 @@ import { errors, ExitCode, UserError } from '../../errors.js';
 import { loadConfig } from '../context.js';
 import { out, printJson } from '../output.js';
 import { prepareStack } from '../stack.js';
-import { dockerImageStore, lockImages, writeImageLock } from '../../runtime/image-lock.js';
+import { checkAgainstLock, dockerImageStore, lockImages, readImageLock, saveReferences, writeImageLock } from '../../runtime/image-lock.js';
 
 export interface ImagesOptions {
   config: string;
@@ -38,16 +38,21 @@ export async function images(action: string, file: string | undefined, options: 
   if (action === 'lock') return lockAction(list, options);
   if (!file) throw errors.usage(`obsctl images ${action} needs a FILE`, `e.g. obsctl images ${action} obsctl-images.tar`);
   if (action === 'save') {
-    await docker(['save', '-o', file, ...list]);
+    await docker(['save', '-o', file, ...saveReferences(list)]);
     if (!options.json) out(`saved ${list.length} images to ${file}; on the target host: obsctl images load ${file}`);
     else printJson({ ok: true, file, images: list });
     return 0;
   }
   if (action === 'load') {
     await docker(['load', '-i', file]);
-    if (!options.json) out(`loaded ${file}; obsctl up --pull never will not need a registry`);
-    else printJson({ ok: true, file });
-    return 0;
+    // With obsctl.lock: are the loaded images the locked ones, and do their digests resolve?
+    const lock = readImageLock(loadConfig(options.config, { checkSecrets: false }).dir);
+    const checked = lock ? await checkAgainstLock(lock, dockerImageStore()) : undefined;
+    if (!options.json) {
+      out(`loaded ${file}; obsctl up --pull never will not need a registry`);
+      for (const p of checked?.problems ?? []) out(`obsctl.lock: ${p}`);
+    } else printJson({ ok: !checked?.problems.length, file, ...(checked ? { lock: checked } : {}) });
+    return checked?.problems.length ? 1 : 0;
   }
   throw errors.usage(`unknown action "${action}"`, 'Use list, lock, save FILE or load FILE.');
 }
