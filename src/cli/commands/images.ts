@@ -21,8 +21,9 @@ async function stackImages(options: ImagesOptions): Promise<string[]> {
   return stack.result.manifest.images;
 }
 
-async function docker(args: string[]): Promise<void> {
-  const r = await execa('docker', args, { reject: false, stdout: 'inherit', stderr: 'pipe' });
+async function docker(args: string[], json = false): Promise<void> {
+  // --json: docker's own lines ("Loaded image: ...") would break the JSON on stdout.
+  const r = await execa('docker', args, { reject: false, stdout: json ? 'ignore' : 'inherit', stderr: 'pipe' });
   if (r.exitCode !== 0) {
     throw new UserError('DOCKER_FAILED', `docker ${args[0]} failed: ${String(r.stderr).trim().split('\n').pop()}`, 'Is the Docker engine running, and are the images present (obsctl up pulls them)?', ExitCode.environment);
   }
@@ -38,13 +39,13 @@ export async function images(action: string, file: string | undefined, options: 
   if (action === 'lock') return lockAction(list, options);
   if (!file) throw errors.usage(`obsctl images ${action} needs a FILE`, `e.g. obsctl images ${action} obsctl-images.tar`);
   if (action === 'save') {
-    await docker(['save', '-o', file, ...saveReferences(list)]);
+    await docker(['save', '-o', file, ...saveReferences(list)], options.json);
     if (!options.json) out(`saved ${list.length} images to ${file}; on the target host: obsctl images load ${file}`);
     else printJson({ ok: true, file, images: list });
     return 0;
   }
   if (action === 'load') {
-    await docker(['load', '-i', file]);
+    await docker(['load', '-i', file], options.json);
     // With obsctl.lock: are the loaded images the locked ones, and do their digests resolve?
     const lock = readImageLock(loadConfig(options.config, { checkSecrets: false }).dir);
     const checked = lock ? await checkAgainstLock(lock, dockerImageStore()) : undefined;
