@@ -4,7 +4,9 @@ import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
+import { hostCapabilities, unionCapabilities } from './capabilities.js';
 import { renderCountersCsv } from './dcgm.js';
+import { rulesForCapabilities } from './gpu-rules.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
 import { fileSdGroups, fleetProfile, identity, placement, type Placement } from './inventory.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
@@ -45,12 +47,19 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const contentProfile = fleetProfile(config, place, options.profile);
   const gpuContent = contentProfile !== 'none' && config.exporters.dcgm.enabled;
   const secrets = exportersOnly ? [] : stackSecrets(config);
+  const gpuHosts = place.self
+    ? fullConfig.hosts.map((h) => ({ name: h.name, profile: h === place.self ? options.profile : h.gpu }))
+    : [{ name: config.name, profile: options.profile }];
+  const perHost = hostCapabilities(gpuHosts, options.gpuCapabilities, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters);
+  const gpuCaps = gpuContent ? unionCapabilities(Object.values(perHost)) : undefined;
   const files = new Map<string, string>();
   const compose = renderCompose(config, options, secrets, place);
   files.set('compose.yaml', yamlFile('docker compose project', compose));
 
   if (!exportersOnly) {
-    const rules = renderRuleFiles(config, content, gpuContent, contentProfile);
+    let rules = renderRuleFiles(config, content, gpuContent, contentProfile);
+    // GPU rules only for fields some GPU of this stack reports (nothing silently dead).
+    if (gpuCaps) rules = rulesForCapabilities(rules, gpuCaps.fields).files;
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
     files.set('prometheus/prometheus.yml', yamlFile('Prometheus', renderPrometheusConfig(config, options, hasRules, place, identity(config, place))));
     for (const [path, text] of rules) files.set(path, text);
@@ -63,7 +72,8 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     files.set('alertmanager/alertmanager.yml', yamlFile('Alertmanager', renderAlertmanagerConfig(config)));
     files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', renderDatasources(config)));
     files.set('grafana/provisioning/dashboards/obsctl.yaml', yamlFile('Grafana dashboard provider', renderDashboardProvider()));
-    for (const d of dashboardsFor(contentProfile, gpuContent)) {
+    if (gpuCaps) files.set('gpu-capabilities.json', `${JSON.stringify({ hosts: perHost }, null, 2)}\n`);
+    for (const d of dashboardsFor(contentProfile, gpuContent, gpuCaps)) {
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
     }
   }
@@ -71,7 +81,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   if (gpu && options.simulateGpu) {
     const sim = (name: string) => content.find((f) => f.path === `@sim/${name}`)?.text;
     const script = sim('dcgm-simulator.mjs');
-    const recorded = sim('t4-dcgm-exporter.prom');
+    const recorded = options.simulateGpuRecording ?? sim('t4-dcgm-exporter.prom');
     if (!script || !recorded) throw new Error('render: simulated GPU requested but templates/dcgm-sim content was not loaded');
     files.set('dcgm-sim/dcgm-simulator.mjs', script);
     files.set('dcgm-sim/recorded.prom', recorded);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { requiredGpuMetrics } from '../render/dcgm.js';
+import type { GpuCapabilities } from '../render/capabilities.js';
 import type { GpuProfile } from '../render/profile.js';
 
 export interface ExpectedJob {
@@ -25,6 +26,8 @@ export interface ExpectedStack {
   webhookAddress?: { host: string; port: number };
   /** Inventory hosts the central stack scrapes through file_sd. */
   inventory: { host: string; job: string; target: string }[];
+  /** What each GPU host reports, as rendered (gpu-capabilities.json); empty without GPU content. */
+  gpuCapabilities: Record<string, GpuCapabilities>;
 }
 
 export const nodeMetrics = ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_network_receive_bytes_total'];
@@ -45,11 +48,17 @@ export function expectedFromStack(dir: string, config: Config, project = config.
   };
   const counters = fs.existsSync(path.join(dir, 'dcgm/counters.csv')) ? read('dcgm/counters.csv') : '';
   const profile: GpuProfile = !counters ? 'none' : /Profile: gb10/.test(counters) ? 'gb10' : 'nvidia';
+  const gpuCapabilities = fs.existsSync(path.join(dir, 'gpu-capabilities.json'))
+    ? (JSON.parse(read('gpu-capabilities.json')) as { hosts: Record<string, GpuCapabilities> }).hosts
+    : {};
+  // Only what some GPU of this stack reports is required (a vGPU has no temperature, GB10 no FB_*).
+  const reported = new Set(Object.values(gpuCapabilities).flatMap((c) => c.fields));
+  const gpuRequired = requiredGpuMetrics(profile).filter((m) => reported.size === 0 || reported.has(m));
   const appTargets = new Map(config.targets.map((t) => [t.name, t.required_metrics]));
   const jobs = prom.scrape_configs.map((j) => ({
     name: j.job_name,
     intervalSeconds: seconds(j.scrape_interval ?? prom.global.scrape_interval),
-    requiredMetrics: j.job_name === 'node-exporter' ? nodeMetrics : j.job_name === 'dcgm-exporter' ? requiredGpuMetrics(profile) : (appTargets.get(j.job_name) ?? []),
+    requiredMetrics: j.job_name === 'node-exporter' ? nodeMetrics : j.job_name === 'dcgm-exporter' ? gpuRequired : (appTargets.get(j.job_name) ?? []),
   }));
   const rulesDir = path.join(dir, 'prometheus/rules');
   const ruleGroups = (fs.existsSync(rulesDir) ? fs.readdirSync(rulesDir).sort() : []).flatMap((file) =>
@@ -67,6 +76,7 @@ export function expectedFromStack(dir: string, config: Config, project = config.
     ),
   );
   return {
+    gpuCapabilities,
     inventory,
     project,
     profile,
