@@ -25,7 +25,7 @@ export interface ExpectedStack {
   /** Inventory hosts the central stack scrapes through file_sd. */
   inventory: { host: string; job: string; target: string }[];
   /** What each GPU host reports, as rendered; empty without GPU content. */
-  gpuCapabilities: Record<string, GpuCapabilities>;
+  gpuCapabilities?: Record<string, GpuCapabilities>;
 }
 
 export function expectedFromManifest(manifest: StackManifest): ExpectedStack {

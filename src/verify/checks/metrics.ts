@@ -39,9 +39,10 @@ export async function metricChecks(prometheus: string, expected: ExpectedStack):
  * purpose, and the user should know that, e.g. that temperature alerts are off on a vGPU guest.
  */
 export function gpuCapabilityChecks(expected: ExpectedStack): VerifyCheck[] {
-  return Object.entries(expected.gpuCapabilities).flatMap(([host, caps]) => {
+  const all = expected.gpuCapabilities ?? {};
+  return Object.entries(all).flatMap(([host, caps]) => {
     const missing = missingFeatures(caps);
-    const name = (id: string) => `gpu ${id}${Object.keys(expected.gpuCapabilities).length > 1 ? ` ${host}` : ''}`;
+    const name = (id: string) => `gpu ${id}${Object.keys(all).length > 1 ? ` ${host}` : ''}`;
     const source = caps.source === 'profile' ? `the ${expected.profile} profile's counters (not discovered yet)` : caps.source === 'recording' ? 'the replayed recording' : "the exporter's output";
     return [
       pass('metrics', name('capabilities'), `${caps.fields.length} DCGM fields reported (${describeGpu(caps)}; from ${source})`),
