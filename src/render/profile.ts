@@ -2,6 +2,7 @@
 // the renderer only ever sees a concrete profile.
 import type { Config } from '../config/schema.js';
 import type { ImageLock } from './image-lock.js';
+import type { GpuCapabilities } from './capabilities.js';
 
 export type GpuProfile = 'none' | 'nvidia' | 'gb10';
 
@@ -24,6 +25,13 @@ export interface RenderOptions {
   host?: string;
   /** obsctl.lock: images rendered as image@digest (see image-lock.ts). */
   imageLock?: ImageLock;
+  /**
+   * What each GPU host really reports, by host name (the stack name without an inventory):
+   * discovered by `up` or read from a recording. Hosts not in it get their profile's counters.
+   */
+  gpuCapabilities?: Record<string, GpuCapabilities>;
+  /** With simulateGpu: a recorded dcgm-exporter /metrics output to replay instead of the built-in T4. */
+  simulateGpuRecording?: string;
 }
 
 export function resolveProfile(config: Config, detected: GpuProfile): GpuProfile {
