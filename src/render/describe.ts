@@ -1,5 +1,6 @@
 // Builds stack.json from what render produced in memory (the compose and Prometheus objects, the
 // rule files it chose, the dashboards it built), so the description can never drift from the files.
+import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import type { DashboardFile } from '../../dashboards/index.js';
 import type { Config } from '../config/schema.js';
@@ -67,6 +68,8 @@ function describeService(name: string, s: ComposeService): ManifestService {
     apply: name === 'prometheus' || name === 'alertmanager' ? 'reload' : 'restart',
     simulated: s.labels?.['org.obsctl.simulated'] === 'true',
     hostNetwork: s.network_mode === 'host',
+    // Compose recreates a container when its service definition changes: this tells `up`'s plan.
+    definition: createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 16),
   };
 }
 

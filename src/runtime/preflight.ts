@@ -5,8 +5,7 @@ import net from 'node:net';
 import { execa } from 'execa';
 import type { Config } from '../config/schema.js';
 import { ComposeCli } from './compose-cli.js';
-import { errors } from '../errors.js';
-import { archOf, DockerodeEngine, type ContainerSummary, type Engine } from './engine.js';
+import { archOf, type ContainerSummary, type Engine } from './engine.js';
 
 export interface PreflightCheck {
   name: string;
@@ -15,32 +14,6 @@ export interface PreflightCheck {
   fatal: boolean;
   detail: string;
   hint?: string;
-}
-
-export function engineErrorHint(e: unknown): { detail: string; hint: string } {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EACCES') {
-    return {
-      detail: 'permission denied on /var/run/docker.sock',
-      hint: 'Add your user to the docker group: sudo usermod -aG docker $USER, then log out and in again.',
-    };
-  }
-  return {
-    detail: `no Docker engine answers on /var/run/docker.sock (${code ?? (e as Error).message})`,
-    hint: 'Install Docker Engine with the Compose v2 plugin (on DGX OS it is preinstalled) and start it: sudo systemctl start docker.',
-  };
-}
-
-/** The Docker engine, or the user error saying why it cannot be reached (exit 3). */
-export async function connectEngine(): Promise<DockerodeEngine> {
-  const engine = new DockerodeEngine();
-  try {
-    await engine.ping();
-  } catch (e) {
-    const { detail, hint } = engineErrorHint(e);
-    throw errors.dockerUnavailable(detail, hint);
-  }
-  return engine;
 }
 
 /** Bytes from a Prometheus size such as 20GB (powers of 1024, as Prometheus reads them). */
