@@ -31,7 +31,7 @@ describe('obsctl ci', () => {
     const ports = fakePorts(engine, () => new FakeCompose(engine, () => manifest()), {
       readText: (f) => (reads.push(f), readTextFile(f)),
       // Nothing listens here: verify's live checks fail fast; this test is about reads and renders.
-      validate: async () => ({ ok: true, checks: [] }),
+      validate: async () => ({ ok: true, checks: [], tools: [], warnings: [] }),
     });
     vi.mocked(renderModule.render).mockClear();
     const loaded = loadConfig(file, { checkSecrets: false }, ports.readText);

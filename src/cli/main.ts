@@ -114,6 +114,20 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/status.js')).statusCommand(o), o.json));
 
+  command('watch', 'live stack state: services, targets, firing alerts, GPUs (a terminal view, lines, NDJSON or SSE)')
+    .addOption(hostOption())
+    .addOption(new Option('--prometheus <url>', 'watch a stack elsewhere: its Prometheus URL').argParser(parseUrl))
+    .addOption(new Option('--alertmanager <url>', 'its Alertmanager URL').argParser(parseUrl))
+    .option('--interval <duration>', 'how often Prometheus and Alertmanager are polled', '2s')
+    .option('--json', 'NDJSON: one event per line', false)
+    .option('--until <event[:match]>', 'exit 0 at the first such event (e.g. target_up:node-exporter)')
+    .option('--timeout <duration>', 'give up after this long (exit 1 with --until)')
+    .option('--serve <host:port>', 'also serve the events as SSE (/events), a page (/) and metrics (/metrics)')
+    .option('--token <token>', 'token SSE clients must send (default: OBSCTL_WATCH_TOKEN or a random one)')
+    .option('--no-token', 'no token (only with a loopback --serve address)')
+    .option('--max-clients <n>', 'concurrent SSE clients', '10')
+    .action(async (o) => done((await import('./commands/watch.js')).watch(o), o.json));
+
   command('logs', 'show the logs of the stack or of one service')
     .argument('[service]')
     .addOption(hostOption())

@@ -80,7 +80,7 @@ export function fakePorts(engine: FakeEngine, compose: (project: { dir: string }
     engineIfAvailable: async () => engine,
     compose,
     images: { save: async () => undefined, load: async () => undefined },
-    validate: async () => ({ ok: true, checks: [{ name: 'fake validation', status: 'pass', detail: 'not run (unit test)' }] }),
+    validate: async () => ({ ok: true, checks: [{ name: 'fake validation', status: 'pass', detail: 'not run (unit test)' }], tools: [], warnings: [] }),
     preflight: async () => [],
     secrets: (file) => new SecretsFile(file),
     stackFiles: fsStackFiles,

@@ -26,10 +26,11 @@ export async function validateCommand(flags: ValidateFlags): Promise<number> {
   }
   const report = await validate(ports, source, { strict: flags.strict });
   if (flags.json) {
-    printJson({ ...report, warnings });
+    printJson({ ...report, warnings: [...warnings, ...report.warnings] });
     return report.ok ? 0 : 1;
   }
-  for (const w of warnings) err(color.yellow(w));
+  for (const w of [...warnings, ...report.warnings]) err(color.yellow(w));
+  out(color.dim(`versions: ${report.tools.map((t) => `${t.name} ${t.version}`).join(', ') || 'no tools ran'}`));
   for (const c of report.checks) {
     const mark = c.status === 'pass' ? color.green('✓') : c.status === 'skip' ? color.yellow('-') : color.red('✗');
     out(`${mark} ${c.name}${c.file ? ` ${color.dim(c.file)}` : ''}${c.status === 'pass' ? '' : `: ${c.detail}`}`);
