@@ -126,6 +126,9 @@ describe('terminal view', () => {
     expect(text).toContain('gpu 0 Tesla T4: 40% util  25 °C  9.0 W');
     expect(text).toMatch(/gpu 1: 40 °C$/m);
     expect(text).toContain('prometheus ok');
+    expect(text).not.toContain('delivery');
+    s.delivery = [{ integration: 'webhook', sent: 7, failed: 2 }];
+    expect(renderView(s, [], now, c, 120).join('\n')).toContain('delivery (Alertmanager, per integration since it started): webhook 7 sent, 2 failed');
   });
 
   it('a stale source reads as reconnecting with its countdown', () => {

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alertmanagerSource, parseAlerts, parseGpus, parseRules, parseTargets, prometheusSource } from '../src/watch/http-sources.js';
+import { alertmanagerSource, parseAlerts, parseDelivery, parseGpus, parseRules, parseTargets, prometheusSource } from '../src/watch/http-sources.js';
 import { Hub } from '../src/watch/hub.js';
 import type { WatchEvent } from '../src/watch/model.js';
 import { Watcher } from '../src/watch/watcher.js';
@@ -56,6 +56,14 @@ describe('parsers of recorded API answers', () => {
   });
 });
 
+describe('delivery counts from Alertmanager\'s /metrics', () => {
+  // Recorded from the real Alertmanager 0.28.1 whose webhook receiver answered HTTP 400 seven times.
+  it('sums sent and failed per integration, leaving out integrations that never sent', () => {
+    expect(parseDelivery(fixture('alertmanager-metrics.txt'))).toEqual([{ integration: 'webhook', sent: 7, failed: 7 }]);
+    expect(parseDelivery('')).toEqual([]);
+  });
+});
+
 describe('watcher: snapshot, stale with backoff, resynced', () => {
   let server: http.Server | undefined;
   afterEach(() => server?.close());
@@ -64,7 +72,7 @@ describe('watcher: snapshot, stale with backoff, resynced', () => {
     new Promise<number>((resolve) => {
       server = http.createServer((req, res) => {
         const p = new URL(req.url!, 'http://x').pathname;
-        const body = { '/api/v1/targets': 'prometheus-targets.json', '/api/v1/rules': 'prometheus-rules.json', '/api/v1/query': 'prometheus-gpu-query.json', '/api/v2/alerts': 'alertmanager-alerts.json' }[p];
+        const body = { '/api/v1/targets': 'prometheus-targets.json', '/api/v1/rules': 'prometheus-rules.json', '/api/v1/query': 'prometheus-gpu-query.json', '/api/v2/alerts': 'alertmanager-alerts.json', '/metrics': 'alertmanager-metrics.txt' }[p];
         res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(body ? fixture(body) : '{}');
       });
       server.listen(port, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port));
@@ -83,6 +91,7 @@ describe('watcher: snapshot, stale with backoff, resynced', () => {
     await watcher.start();
     expect(events.map((e) => e.type)).toEqual(['snapshot']);
     expect(watcher.state.targets.length).toBeGreaterThan(3);
+    expect(watcher.state.delivery).toEqual([{ integration: 'webhook', sent: 7, failed: 7 }]);
 
     await new Promise<void>((r) => server!.close(() => r()));
     server = undefined;

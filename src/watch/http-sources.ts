@@ -1,7 +1,7 @@
 // The polled sources: Prometheus (targets, rules, the GPU headline series) and Alertmanager (the
 // alerts it holds). Each poll returns a Slice of the state or throws (a stale source); the parsers
 // are separate and pure so recorded API answers can be unit-tested.
-import type { AlertState, GpuState, RuleState, Slice, TargetState } from './model.js';
+import type { AlertState, DeliveryState, GpuState, RuleState, Slice, TargetState } from './model.js';
 
 export interface PolledSource {
   name: 'prometheus' | 'alertmanager';
@@ -110,6 +110,22 @@ export function parseAlerts(body: AmAlert[]): AlertState[] {
     .sort((a, b) => a.name.localeCompare(b.name) || a.fingerprint.localeCompare(b.fingerprint));
 }
 
+/**
+ * Notifications sent and failed per integration, from Alertmanager's /metrics text (the only place
+ * it reports delivery); integrations that never sent anything are left out.
+ */
+export function parseDelivery(metricsText: string): DeliveryState[] {
+  const byIntegration = new Map<string, DeliveryState>();
+  for (const m of metricsText.matchAll(/^alertmanager_notifications_(total|failed_total)\{([^}]*)\} (\S+)$/gm)) {
+    const integration = /integration="([^"]*)"/.exec(m[2]!)?.[1];
+    if (!integration) continue;
+    const d = byIntegration.get(integration) ?? { integration, sent: 0, failed: 0 };
+    d[m[1] === 'total' ? 'sent' : 'failed'] += Number(m[3]);
+    byIntegration.set(integration, d);
+  }
+  return [...byIntegration.values()].filter((d) => d.sent > 0 || d.failed > 0).sort((a, b) => a.integration.localeCompare(b.integration));
+}
+
 export function prometheusSource(base: string, options: { fetchImpl?: Fetch; timeoutMs?: number } = {}): PolledSource {
   const f = options.fetchImpl ?? fetch;
   const timeout = options.timeoutMs ?? 5000;
@@ -131,7 +147,13 @@ export function alertmanagerSource(base: string, options: { fetchImpl?: Fetch; t
   return {
     name: 'alertmanager',
     async poll() {
-      return { alerts: parseAlerts(await getJson<AmAlert[]>(`${base}/api/v2/alerts?active=true&silenced=false&inhibited=false`, f, options.timeoutMs ?? 5000)) };
+      const timeout = options.timeoutMs ?? 5000;
+      const [alerts, metrics] = await Promise.all([
+        getJson<AmAlert[]>(`${base}/api/v2/alerts?active=true&silenced=false&inhibited=false`, f, timeout),
+        // Delivery counts are extra: an Alertmanager whose /metrics is not reachable (a proxy) still has alerts.
+        f(`${base}/metrics`, { signal: AbortSignal.timeout(timeout) }).then((r) => (r.ok ? r.text() : ''), () => ''),
+      ]);
+      return { alerts: parseAlerts(alerts), delivery: parseDelivery(metrics) };
     },
   };
 }

@@ -65,6 +65,13 @@ export interface GpuState {
   memTotalMiB?: number;
 }
 
+/** Alertmanager's own count of notifications per integration (it reports no per-alert result). */
+export interface DeliveryState {
+  integration: string;
+  sent: number;
+  failed: number;
+}
+
 export interface SourceStatus {
   status: 'ok' | 'stale' | 'unknown';
   error?: string;
@@ -79,11 +86,12 @@ export interface StackState {
   alerts: AlertState[];
   rules: RuleState[];
   gpus: GpuState[];
+  delivery: DeliveryState[];
   sources: Record<SourceName, SourceStatus>;
 }
 
 /** What a source contributes to the state. */
-export type Slice = Partial<Pick<StackState, 'services' | 'targets' | 'alerts' | 'rules' | 'gpus'>>;
+export type Slice = Partial<Pick<StackState, 'services' | 'targets' | 'alerts' | 'rules' | 'gpus' | 'delivery'>>;
 
 /** An event before the hub numbers and timestamps it. */
 export interface EventDraft {
@@ -106,6 +114,7 @@ export const emptyState = (project: string): StackState => ({
   alerts: [],
   rules: [],
   gpus: [],
+  delivery: [],
   sources: { docker: { status: 'unknown' }, prometheus: { status: 'unknown' }, alertmanager: { status: 'unknown' } },
 });
 

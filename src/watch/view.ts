@@ -67,6 +67,11 @@ export function renderView(state: StackState, recent: WatchEvent[], now: number,
       ),
     );
 
+  if (state.delivery.length) {
+    const text = state.delivery.map((d) => `${d.integration} ${d.sent} sent, ${d.failed} failed`).join('; ');
+    out.push((state.delivery.some((d) => d.failed > 0) ? c.yellow : c.dim)(`delivery (Alertmanager, per integration since it started): ${text}`.slice(0, width)));
+  }
+
   const errors = state.rules.filter((r) => r.health === 'err');
   if (errors.length) {
     out.push('', c.bold(`RULE ERRORS (${errors.length})`));
