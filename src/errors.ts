@@ -72,6 +72,20 @@ export const errors = {
     new UserError('UP_FAILED', 'docker compose up did not bring every service to healthy.', 'Fix the service named above, then run `obsctl up` again; `obsctl logs SERVICE` shows more.', ExitCode.checksFailed, details),
   reloadFailed: (service: string, detail: string) =>
     new UserError('RELOAD_FAILED', `${service} rejected the new config; it keeps running the previous one.`, 'Run `obsctl validate` and fix the reported problem.', ExitCode.checksFailed, [detail]),
+  gpuRecordingInvalid: (file: string, reason: string) =>
+    new UserError(
+      'GPU_RECORDING_INVALID',
+      `${file}: ${reason}`,
+      'Pass a dcgm-exporter /metrics output (e.g. made by `obsctl gpu record --out FILE` on the GPU host), or `--simulate-gpu nvidia|gb10` for the built-in recording.',
+      ExitCode.badInput,
+    ),
+  gpuExporterUnreachable: (url: string, reason: string) =>
+    new UserError(
+      'GPU_EXPORTER_UNREACHABLE',
+      `Cannot read ${url}: ${reason}`,
+      'Is dcgm-exporter running and listening there? With obsctl\'s stack, pass its address: --url http://ADDRESS:9400/metrics (docker inspect shows the container address).',
+      ExitCode.environment,
+    ),
 };
 
 /** Every exit code obsctl returns, for README and --help (a test keeps both in step with ExitCode). */

@@ -1,18 +1,21 @@
 // What every use case that renders shares: config -> this host's part -> concrete GPU profile ->
 // rendered files and manifest, plus where its state lives and its Compose project name.
 import os from 'node:os';
+import path from 'node:path';
 import { loadContent } from '../content.js';
 import { errors } from '../errors.js';
 import { render, type RenderResult } from '../render/index.js';
 import { projectName } from '../render/inventory.js';
 import { resolveProfile, type GpuProfile } from '../render/profile.js';
+import { describeGpu } from '../render/capabilities.js';
 import type { GpuDetection } from '../runtime/gpu-detect.js';
+import { resolveSimulation } from '../runtime/gpu-recording.js';
 import { stackDir } from '../runtime/stack-dir.js';
 import type { LoadedConfig } from './config.js';
 import type { Ports } from './ports.js';
 
 export interface StackOptions {
-  /** --simulate-gpu: true (nvidia) or a profile name. */
+  /** --simulate-gpu: true (nvidia), a profile name, or a recording FILE (from `obsctl gpu record`). */
   simulateGpu?: string | boolean;
   host?: string;
 }
@@ -55,7 +58,8 @@ export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIs
   const notes: string[] = [];
   const host = chooseHost(loaded, options.host);
   const self = loaded.config.hosts.find((h) => h.name === host);
-  const simulated = options.simulateGpu === true ? 'nvidia' : options.simulateGpu || undefined;
+  const simulation = resolveSimulation(options.simulateGpu, process.cwd());
+  const simulated = simulation?.profile;
   let detection: GpuDetection | undefined;
   let profile: GpuProfile;
   if (self) {
@@ -73,6 +77,20 @@ export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIs
     profile = loaded.config.gpu;
   }
   const sharedRootMount = ports.rootMountIsShared();
-  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}), ...(host ? { host } : {}) }, loadContent());
+  const recording = simulation?.recording;
+  if (recording) notes.push(`GPU replayed from ${path.relative(process.cwd(), recording.file) || recording.file}: ${recording.capabilities.fields.length} DCGM fields (${describeGpu(recording.capabilities)})`);
+  const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : undefined;
+  const result = render(
+    loaded.config,
+    {
+      profile,
+      simulateGpu: Boolean(simulated),
+      ...(sharedRootMount === false ? { sharedRootMount } : {}),
+      ...(host ? { host } : {}),
+      ...(gpuCapabilities ? { gpuCapabilities } : {}),
+      ...(recording ? { simulateGpuRecording: recording.text } : {}),
+    },
+    loadContent(),
+  );
   return { result, profile, ...(detection ? { detection } : {}), notes, ...(host ? { host } : {}), project: result.manifest.project, dir: stackDir(loaded.dir) };
 }

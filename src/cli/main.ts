@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(hostOption())
     .option('-o, --out <dir>', 'output directory (default: .obsctl/stack beside obsctl.yaml)')
     .option('--dry-run', 'list what would change, write nothing', false)
-    .addOption(simulateGpuOption('replace the GPU exporter by recorded real output (nvidia|gb10)'))
+    .addOption(simulateGpuOption('replace the GPU exporter by recorded real output (nvidia|gb10, or a recording FILE)'))
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/render.js')).renderCommand(o), o.json));
 
@@ -57,14 +57,14 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(hostOption())
     .option('--dir <dir>', 'validate an already rendered stack directory instead')
     .option('--strict', 'a missing tool is a failure (use in CI)', false)
-    .addOption(simulateGpuOption('validate the simulated-GPU variant'))
+    .addOption(simulateGpuOption('validate the simulated-GPU variant (nvidia|gb10|FILE)'))
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/validate.js')).validateCommand(o), o.json));
 
   command('plan', 'what `up` would do, doing none of it: services created/recreated/reloaded, files, images, preflight')
     .addOption(hostOption())
     .addOption(pullOption())
-    .addOption(simulateGpuOption('plan the simulated-GPU variant (nvidia|gb10)'))
+    .addOption(simulateGpuOption('plan the simulated-GPU variant (nvidia|gb10|FILE)'))
     .addOption(jsonOption())
     .addHelpText('after', '\nExit 0: nothing to do. Exit 1: up would change something (a drift check for CI).')
     .action(async (o) => done((await import('./commands/plan.js')).planCommand(o), o.json));
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(hostOption())
     .addOption(pullOption())
     .addOption(timeoutOption('how long to wait for healthy services', 180))
-    .addOption(simulateGpuOption('no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10)'))
+    .addOption(simulateGpuOption('no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10, or a FILE from `obsctl gpu record`)'))
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/up.js')).upCommand(o), o.json));
 
@@ -101,13 +101,26 @@ export async function run(argv: string[]): Promise<number> {
 
   command('ci', 'CI without a GPU: render, validate --strict, up --simulate-gpu, verify --wait, down')
     .addOption(hostOption())
-    .addOption(simulateGpuOption('GPU profile to simulate (default: gb10 if configured, else nvidia)'))
+    .addOption(simulateGpuOption('GPU to simulate: nvidia|gb10 or a recording FILE (default: gb10 if configured, else nvidia)'))
     .addOption(new Option('--wait <duration>', 'how long verify may wait for first scrapes and rules').argParser(parseDuration).default(120, '2m'))
     .addOption(timeoutOption('per-check timeout', 10))
     .option('--junit <file>', 'write JUnit XML of every step and check')
     .option('--keep', 'leave the stack running afterwards', false)
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/ci.js')).ciCommand(o), o.json));
+
+  program
+    .command('gpu')
+    .description('GPU tools')
+    .command('record')
+    .description("capture a live dcgm-exporter's /metrics into a file that --simulate-gpu=FILE replays (pod/namespace/hostname labels removed)")
+    .addOption(new Option('--url <url>', "the exporter's /metrics URL").argParser(parseUrl).default('http://127.0.0.1:9400/metrics'))
+    .option('-o, --out <file>', 'write the recording here (default: stdout)')
+    .option('--duration <duration>', 'how long to record (several scrapes are merged)', '30s')
+    .option('--interval <duration>', 'time between scrapes', '5s')
+    .option('--keep-labels', 'keep the pod/namespace/container/hostname labels', false)
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/gpu.js')).gpuRecord(o), o.json));
 
   command('status', 'one table: service, state, health, published address, uptime, image')
     .addOption(hostOption())

@@ -31,15 +31,12 @@ export function parseUrl(value: string): string {
   throw new InvalidArgumentError('not an http(s) URL, e.g. http://gpu-1:9090.');
 }
 
-export function parseGpuProfile(value: string): 'nvidia' | 'gb10' {
-  if (value === 'nvidia' || value === 'gb10') return value;
-  throw new InvalidArgumentError('the simulated GPU is nvidia or gb10.');
-}
 
 export const configOption = () => new Option('-c, --config <file>', 'path to obsctl.yaml').default('obsctl.yaml');
 export const jsonOption = () => new Option('--json', 'machine-readable output').default(false);
 export const hostOption = () => new Option('--host <name>', "with a hosts inventory: the host to act for (default: this machine's hostname)").argParser(parseHost);
-export const simulateGpuOption = (description: string) => new Option('--simulate-gpu [profile]', description).argParser(parseGpuProfile);
+/** nvidia, gb10, or a recording FILE (checked when it is read: a clear error names the file). */
+export const simulateGpuOption = (description: string) => new Option('--simulate-gpu [profile]', description);
 export const timeoutOption = (description: string, seconds: number) =>
   new Option('--timeout <duration>', `${description} (seconds, or e.g. 3m)`).argParser(parseDuration).default(seconds);
 export const pullOption = () => new Option('--pull <policy>', 'image pulls (default: images.pull_policy)').choices(['missing', 'always', 'never'] as const);
