@@ -98,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--alertmanager <url>', 'its Alertmanager URL')
     .option('--grafana <url>', 'its Grafana URL')
     .option('--wait <duration>', 'retry until every check passes or this long has passed (e.g. 2m)')
+    .option('--no-wait', 'judge now: on a new stack, checks whose data cannot exist yet are listed as pending')
     .option('--static', 'no running stack: render, validate --strict and rule unit tests (for pull requests)', false)
     .option('--strict', 'warnings fail too', false)
     .option('--timeout <seconds>', 'per-check timeout', '10')
