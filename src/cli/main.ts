@@ -41,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--name <name>', 'stack name (default: the directory name)')
     .addOption(new Option('--gpu <profile>', 'host profile instead of detection').choices(['auto', 'none', 'nvidia', 'gb10']))
     .option('--app <url>', 'also add your service at URL as a scrape target')
+    .option('--schema', 'only (re)write obsctl.schema.json beside obsctl.yaml for this obsctl version (after an upgrade)', false)
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/init.js')).init));
 
