@@ -1,34 +1,46 @@
-// Reads what warm-up needs from the deployed stack: intervals and recording rules from the rendered
-// files, start times from the Docker engine (local stack) and from Prometheus itself (any stack).
+// Reads what warm-up needs about the deployed stack: scrape intervals from its manifest, recording
+// rules from its rendered rule files, start times from the Docker engine (local stack) and from
+// Prometheus itself (any stack, remote included).
 import fs from 'node:fs';
-import path from 'node:path';
 import { parse } from 'yaml';
+import type { StackManifest } from '../render/manifest.js';
 import type { Engine } from '../runtime/engine.js';
-import type { ExpectedStack } from './expected.js';
 import { seconds } from './expected.js';
 import { getJson } from './http.js';
 import { recordedSeries } from './readiness.js';
 import type { WarmupModel } from './warmup.js';
 
-export async function loadWarmupModel(dir: string, expected: ExpectedStack, prometheus: string, engine?: Engine): Promise<WarmupModel | undefined> {
-  const prom = parse(fs.readFileSync(path.join(dir, 'prometheus/prometheus.yml'), 'utf8')) as { global?: { evaluation_interval?: string } };
-  const evaluationSeconds = seconds(prom.global?.evaluation_interval ?? '1m');
-  const rulesDir = path.join(dir, 'prometheus/rules');
-  const ruleDocs = (fs.existsSync(rulesDir) ? fs.readdirSync(rulesDir).sort() : []).map((f) => parse(fs.readFileSync(path.join(rulesDir, f), 'utf8')) as unknown);
+export const readIfExists = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
+
+export interface WarmupSource {
+  manifest: StackManifest;
+  /** A file of the rendered stack by its path in it (prometheus/rules/...). */
+  renderedFile: (path: string) => string | undefined;
+  evaluationInterval: string;
+  prometheus: string;
+  engine?: Engine;
+}
+
+export async function loadWarmupModel(s: WarmupSource): Promise<WarmupModel | undefined> {
+  const evaluationSeconds = seconds(s.evaluationInterval);
+  const ruleDocs = [...new Set(s.manifest.ruleGroups.map((g) => g.file))].map((f) => {
+    const text = s.renderedFile(`prometheus/rules/${f}`);
+    return text ? (parse(text) as unknown) : undefined;
+  });
   const starts: number[] = [];
-  if (engine) {
-    for (const c of await engine.projectContainers(expected.project).catch(() => [])) {
+  if (s.engine) {
+    for (const c of await s.engine.projectContainers(s.manifest.project).catch(() => [])) {
       if (c.state === 'running' && c.startedAt) starts.push(Date.parse(c.startedAt));
     }
   }
   // Prometheus' own start time: a remote stack has no containers to ask.
-  const info = await getJson<{ data?: { startTime?: string } }>(`${prometheus}/api/v1/status/runtimeinfo`);
+  const info = await getJson<{ data?: { startTime?: string } }>(`${s.prometheus}/api/v1/status/runtimeinfo`);
   if (info.body?.data?.startTime) starts.push(Date.parse(info.body.data.startTime));
   const known = starts.filter((t) => Number.isFinite(t));
   if (!known.length) return undefined;
   return {
     startedAt: Math.max(...known),
     evaluationSeconds,
-    intervals: { scrape: new Map(expected.jobs.map((j) => [j.name, j.intervalSeconds])), recorded: recordedSeries(ruleDocs, evaluationSeconds) },
+    intervals: { scrape: new Map(s.manifest.scrapeJobs.map((j) => [j.name, j.intervalSeconds])), recorded: recordedSeries(ruleDocs.filter(Boolean), evaluationSeconds) },
   };
 }

@@ -22,7 +22,7 @@ import { githubAnnotations, humanReport, jsonReport, junitReport, summaryLine } 
 import { runOnce, runUntil, type CheckGroup } from '../../verify/run.js';
 import type { VerifyCheck } from '../../verify/types.js';
 import { judge, runThroughWarmup, throttledProgress, type WarmupModel } from '../../verify/warmup.js';
-import { loadWarmupModel } from '../../verify/warmup-source.js';
+import { loadWarmupModel, readIfExists } from '../../verify/warmup-source.js';
 import { loadConfig } from '../context.js';
 import { color, err, out, printJson } from '../output.js';
 import { prepareStack } from '../stack.js';
@@ -75,7 +75,10 @@ export async function liveStack(options: VerifyOptions): Promise<{ groups: Check
   const loaded = loadConfig(options.config, { checkSecrets: false });
   const { config } = loaded;
   // The stack rendered here, else (e.g. verifying a remote stack from CI) what obsctl would render.
-  const manifest = readManifest(stackDir(loaded.dir)) ?? (await prepareStack(loaded, options)).result.manifest;
+  const onDisk = readManifest(stackDir(loaded.dir));
+  const prepared = onDisk ? undefined : await prepareStack(loaded, options);
+  const manifest = onDisk ?? prepared!.result.manifest;
+  const renderedFile = (p: string) => (prepared ? prepared.result.files.find((f) => f.path === p)?.content : readIfExists(path.join(stackDir(loaded.dir), p)));
   const expected = expectedFromManifest(manifest);
   const services = manifest.services.map((s) => s.name);
   const local = serviceUrls(config);
@@ -104,7 +107,7 @@ export async function liveStack(options: VerifyOptions): Promise<{ groups: Check
     { name: 'dashboards', run: () => dashboardChecks(urls.prometheus, expected, config.targets.length > 0) },
     { name: 'grafana', run: () => grafanaChecks(urls.grafana, expected, { user: grafanaUser, ...(grafanaPassword ? { password: grafanaPassword } : {}) }) },
   ];
-  return { groups, warmup: () => loadWarmupModel(dir, expected, urls.prometheus, engine) };
+  return { groups, warmup: () => loadWarmupModel({ manifest, renderedFile, evaluationInterval: config.prometheus.evaluation_interval, prometheus: urls.prometheus, ...(engine ? { engine } : {}) }) };
 }
 
 /** The longest verify waits for a new stack's data by itself (--wait sets its own bound). */
