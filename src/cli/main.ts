@@ -91,6 +91,15 @@ export async function run(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/up.js')).up));
 
   program
+    .command('doctor')
+    .description('read-only check of this host for obsctl.yaml: engine, Compose, GPU, ports, disk, images, clock; each finding with its fix')
+    .addOption(config())
+    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
+    .option('--simulate-gpu [profile]', 'check for the simulated-GPU variant (no GPU runtime needed)')
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/doctor.js')).doctor));
+
+  program
     .command('verify')
     .description('prove the stack is observing: services, targets, series, rules, alert path, dashboards')
     .addOption(config())

@@ -9,7 +9,7 @@ import { ComposeCli } from '../../runtime/compose-cli.js';
 import { diagnose } from '../../runtime/diagnose.js';
 import { missingImages, pullImages } from '../../runtime/images.js';
 import { reload, serviceUrls } from '../../runtime/lifecycle.js';
-import { connectEngine, preflight } from '../../runtime/preflight.js';
+import { connectEngine, preflight, publishedPorts } from '../../runtime/preflight.js';
 import { resolveSecrets, SecretsFile } from '../../runtime/secrets-store.js';
 import { validateStack } from '../../validate/index.js';
 import { ensureAdminPassword, GrafanaClient } from '../../grafana/index.js';
@@ -67,12 +67,7 @@ export async function up(options: UpOptions): Promise<number> {
   const { manifest } = stack.result;
   const images = manifest.images;
   const existing = await engine.projectContainers(project);
-  const ports = manifest.services.flatMap((s) => s.ports.map((p) => [p.address, p.port, s.name] as [string, number, string]));
-  // node-exporter binds the gateway address in the host network: anything on that port on any
-  // address clashes with it, unless it is our own node-exporter.
-  if (config.exporters.node.enabled && !existing.some((c) => c.service === 'node-exporter' && c.state === 'running')) {
-    ports.push(['0.0.0.0', config.ports.node_exporter, 'node_exporter']);
-  }
+  const ports = publishedPorts(manifest, config, existing);
   const checks = await preflight({ config, engine, gpu: stack.profile !== 'none' && config.exporters.dcgm.enabled, simulateGpu: Boolean(options.simulateGpu), images, existing, ports, firstRun: existing.length === 0 });
   const fatal = checks.filter((c) => !c.ok && c.fatal);
   for (const c of checks.filter((c) => !c.ok && !c.fatal)) err(color.yellow(`warning: ${c.name}: ${c.detail}`));
