@@ -1,6 +1,7 @@
 // obsctl up: render -> validate -> preflight -> images -> docker compose up --wait -> reload what
 // changed in place. Running it again with no change recreates nothing.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ExitCode, UserError } from '../../errors.js';
 import { applyWrite, planWrite } from '../../render/write.js';
@@ -15,6 +16,7 @@ import { validateStack } from '../../validate/index.js';
 import { ensureAdminPassword, GrafanaClient } from '../../grafana/index.js';
 import { envVarFor } from '../../render/secrets.js';
 import { loadConfig } from '../context.js';
+import { passwordWhere, upSummary } from '../up-summary.js';
 import { color, err, out, printJson } from '../output.js';
 import { chooseHost, prepareStack } from '../stack.js';
 import { projectName } from '../../render/inventory.js';
@@ -168,5 +170,8 @@ export async function up(options: UpOptions): Promise<number> {
   ].filter(Boolean);
   out(`${color.green('✓')} ${project}: ${after.length} services healthy in ${summary.seconds.toFixed(1)} s${changes.length ? ` (${changes.join('; ')})` : ' (no change)'}`);
   for (const [name, url] of Object.entries(summary.urls)) out(`  ${name.padEnd(13)} ${url}`);
+  const grafanaSecret = config.grafana.enabled ? stack.result.secrets.find((s) => s.name === 'grafana_admin_password') : undefined;
+  const passwordAt = grafanaSecret && passwordWhere(grafanaSecret.source, path.relative(process.cwd(), store.file), grafanaSecret.envVar);
+  for (const line of upSummary({ urls: summary.urls, listen: config.listen, env: process.env, user: os.userInfo().username, ...(passwordAt ? { grafanaPasswordAt: passwordAt } : {}), passwordShown: secrets.generated.length > 0 })) out(line);
   return 0;
 }
