@@ -8,6 +8,7 @@ import { formatIssue, type ConfigIssue } from '../config/issues.js';
 import type { Config } from '../config/schema.js';
 import { errors } from '../errors.js';
 import { readTextFile } from '../runtime/text-files.js';
+import { staleSchemaWarning } from '../config/schema-file.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -33,7 +34,8 @@ export function loadConfig(configPath: string, options: { checkSecrets: boolean;
     throw errors.configUnreadable(display, (e as Error).message);
   }
   const loaded = parse(text ?? '', display, dir, undefined);
-  const result: LoadedConfig = { ...loaded, ...(text !== undefined ? { file } : {}) };
+  const stale = text !== undefined ? staleSchemaWarning(file, text) : undefined;
+  const result: LoadedConfig = { ...loaded, ...(stale ? { warnings: [...loaded.warnings, stale] } : {}), ...(text !== undefined ? { file } : {}) };
   if (options.checkSecrets) checkSecrets(result, options.env ?? process.env);
   return result;
 }

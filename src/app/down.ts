@@ -32,5 +32,6 @@ export async function down(ports: Ports, loaded: LoadedConfig, options: { host?:
 
 export async function logs(ports: Ports, loaded: LoadedConfig, service: string | undefined, options: { host?: string; follow: boolean; tail?: number }): Promise<boolean> {
   const { compose } = stackCompose(ports, loaded, options.host);
-  return (await compose.logs(service, { follow: options.follow, ...(options.tail ? { tail: options.tail } : {}), inherit: true })).ok;
+  // Not a terminal (a pipe, a file): no control sequences in the output.
+  return (await compose.logs(service, { follow: options.follow, ...(options.tail ? { tail: options.tail } : {}), inherit: true, plain: !process.stdout.isTTY })).ok;
 }

@@ -24,7 +24,7 @@ export interface Compose {
   up(options: { waitSeconds: number; progress: 'plain' | 'auto' }): Promise<ComposeResult>;
   down(options: { volumes: boolean }): Promise<ComposeResult>;
   restart(service: string): Promise<ComposeResult>;
-  logs(service: string | undefined, options: { follow: boolean; tail?: number; inherit: boolean }): Promise<ComposeResult>;
+  logs(service: string | undefined, options: { follow: boolean; tail?: number; inherit: boolean; plain?: boolean }): Promise<ComposeResult>;
 }
 
 export interface ComposeProject {

@@ -13,6 +13,9 @@ import { containerChecks, readinessChecks } from '../verify/checks/services.js';
 import { inventoryChecks, targetChecks } from '../verify/checks/targets.js';
 import { expectedFromManifest } from '../verify/expected.js';
 import { runOnce, runUntil, type CheckGroup } from '../verify/run.js';
+import type { WarmupModel } from '../verify/warmup.js';
+import { loadWarmupModel, readIfExists } from '../verify/warmup-source.js';
+import path from 'node:path';
 import type { VerifyCheck } from '../verify/types.js';
 import type { LoadedConfig } from './config.js';
 import type { Ports } from './ports.js';
@@ -41,8 +44,16 @@ export async function staticChecks(ports: Ports, stack: PreparedStack): Promise<
 
 /** The live checks. `stack` is what was just rendered (ci); otherwise the stack rendered here, or what obsctl would render. */
 export async function liveGroups(ports: Ports, loaded: LoadedConfig, options: StackOptions & { remote: RemoteUrls; timeoutMs: number; stack?: PreparedStack }): Promise<CheckGroup[]> {
+  return (await liveStack(ports, loaded, options)).groups;
+}
+
+/** The live check groups, and what warm-up needs to know about the stack they check. */
+export async function liveStack(ports: Ports, loaded: LoadedConfig, options: StackOptions & { remote: RemoteUrls; timeoutMs: number; stack?: PreparedStack }): Promise<{ groups: CheckGroup[]; warmup: () => Promise<WarmupModel | undefined> }> {
   const { config } = loaded;
-  const manifest = options.stack?.result.manifest ?? ports.stackFiles.readManifest(stackDir(loaded.dir)) ?? (await prepareStack(ports, loaded, options)).result.manifest;
+  const onDisk = options.stack ? undefined : ports.stackFiles.readManifest(stackDir(loaded.dir));
+  const prepared = options.stack ?? (onDisk ? undefined : await prepareStack(ports, loaded, options));
+  const manifest = onDisk ?? prepared!.result.manifest;
+  const renderedFile = (p: string) => (prepared ? prepared.result.files.find((f) => f.path === p)?.content : readIfExists(path.join(stackDir(loaded.dir), p)));
   const expected = expectedFromManifest(manifest);
   const services = manifest.services.map((s) => s.name);
   const local = serviceUrls(config);
@@ -58,7 +69,7 @@ export async function liveGroups(ports: Ports, loaded: LoadedConfig, options: St
     ? ports.env.OBSCTL_GRAFANA_PASSWORD
     : (ports.secrets(secretsFilePath(loaded.dir)).get(envVarFor('grafana_admin_password')) ?? ports.env.OBSCTL_GRAFANA_PASSWORD);
   const grafanaUser = ports.env.OBSCTL_GRAFANA_USER ?? config.grafana.admin_user;
-  return [
+  const groups: CheckGroup[] = [
     { name: 'services', run: async () => [...(await containerChecks(engine, expected, services)), ...(await readinessChecks(urls))] },
     { name: 'targets', run: async () => [...(await targetChecks(urls.prometheus, expected)), ...(await inventoryChecks(urls.prometheus, expected))] },
     { name: 'metrics', run: () => metricChecks(urls.prometheus, expected) },
@@ -67,6 +78,7 @@ export async function liveGroups(ports: Ports, loaded: LoadedConfig, options: St
     { name: 'dashboards', run: () => dashboardChecks(urls.prometheus, expected, config.targets.length > 0) },
     { name: 'grafana', run: () => grafanaChecks(urls.grafana, expected, { user: grafanaUser, ...(grafanaPassword ? { password: grafanaPassword } : {}) }) },
   ];
+  return { groups, warmup: () => loadWarmupModel({ manifest, renderedFile, evaluationInterval: config.prometheus.evaluation_interval, prometheus: urls.prometheus, ...(engine ? { engine } : {}) }) };
 }
 
 /** Runs the live groups once, or until every check passes or waitMs has passed. */
@@ -74,4 +86,4 @@ export function runLive(groups: CheckGroup[], options: { timeoutMs: number; wait
   return options.waitMs ? runUntil(groups, { timeoutMs: options.timeoutMs, waitMs: options.waitMs, ...(options.onRound ? { onRound: options.onRound } : {}) }) : runOnce(groups, options.timeoutMs);
 }
 
-export const failed = (checks: VerifyCheck[], strict: boolean) => checks.some((c) => c.status === 'fail') || (strict && checks.some((c) => c.status === 'warn'));
+export const failed = (checks: VerifyCheck[], strict: boolean) => checks.some((c) => c.status === 'fail') || (strict && checks.some((c) => c.status === 'warn' || c.status === 'pending'));

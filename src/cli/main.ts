@@ -34,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--name <name>', 'stack name (default: the directory name)')
     .addOption(new Option('--gpu <profile>', 'host profile instead of detection').choices(['auto', 'none', 'nvidia', 'gb10'] as const))
     .option('--app <url>', 'also add your service at URL as a scrape target')
+    .option('--schema', 'only (re)write obsctl.schema.json beside obsctl.yaml for this obsctl version (after an upgrade)', false)
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/init.js')).initCommand(o), o.json));
 
@@ -77,12 +78,19 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/up.js')).upCommand(o), o.json));
 
+  command('doctor', 'read-only check of this host for obsctl.yaml: engine, Compose, GPU, ports, disk, images, clock; each finding with its fix')
+    .addOption(hostOption())
+    .addOption(simulateGpuOption('check for the simulated-GPU variant (no GPU runtime needed)'))
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/doctor.js')).doctor(o), o.json));
+
   command('verify', 'prove the stack is observing: services, targets, series, rules, alert path, dashboards')
     .addOption(hostOption())
     .addOption(new Option('--prometheus <url>', 'verify a stack elsewhere: its Prometheus URL').argParser(parseUrl))
     .addOption(new Option('--alertmanager <url>', 'its Alertmanager URL').argParser(parseUrl))
     .addOption(new Option('--grafana <url>', 'its Grafana URL').argParser(parseUrl))
     .addOption(new Option('--wait <duration>', 'retry until every check passes or this long has passed (e.g. 2m)').argParser(parseDuration))
+    .option('--no-wait', 'judge now: on a new stack, checks whose data cannot exist yet are listed as pending')
     .option('--static', 'no running stack: render, validate --strict and rule unit tests (for pull requests)', false)
     .option('--strict', 'warnings fail too', false)
     .addOption(timeoutOption('per-check timeout', 10))

@@ -41,6 +41,12 @@ async function dockerode(): Promise<Engine> {
   return new DockerodeEngine();
 }
 
+/** The engine, or why it cannot be reached (doctor reports that as a finding, not an error). */
+export async function engineOrError(): Promise<Engine | { error: unknown }> {
+  const e = await dockerode();
+  return e.ping().then(() => e, (error: unknown) => ({ error }));
+}
+
 export function realPorts(options: { json?: boolean; quiet?: boolean } = {}): Ports {
   let engine: Promise<Engine> | undefined;
   const connected = () =>

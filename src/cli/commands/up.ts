@@ -3,7 +3,9 @@
 import { checkSecrets, loadConfig } from '../../app/config.js';
 import { prepareStack } from '../../app/stack.js';
 import { up } from '../../app/up.js';
+import os from 'node:os';
 import { color, err, out, printJson } from '../output.js';
+import { passwordWhere, upSummary } from '../up-summary.js';
 import { realPorts } from '../root.js';
 
 export interface UpFlags {
@@ -36,5 +38,8 @@ export async function upCommand(flags: UpFlags): Promise<number> {
   ].filter(Boolean);
   out(`${color.green('✓')} ${s.project}: ${s.services.length} services healthy in ${s.seconds.toFixed(1)} s${changes.length ? ` (${changes.join('; ')})` : ' (no change)'}`);
   for (const [name, url] of Object.entries(s.urls)) out(`  ${name.padEnd(13)} ${url}`);
+  const grafanaSecret = loaded.config.grafana.enabled ? stack.result.secrets.find((x) => x.name === 'grafana_admin_password') : undefined;
+  const passwordAt = grafanaSecret && passwordWhere(grafanaSecret.source, s.secretsFile, grafanaSecret.envVar);
+  for (const line of upSummary({ urls: s.urls, listen: loaded.config.listen, env: process.env, user: os.userInfo().username, ...(passwordAt ? { grafanaPasswordAt: passwordAt } : {}), passwordShown: s.generated.length > 0 })) out(line);
   return 0;
 }

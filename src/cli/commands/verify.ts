@@ -1,9 +1,11 @@
 // obsctl verify: is this stack actually observing? Evidence for each check, exit 1 on any failure.
+// A new stack is waited for (bounded) until its data can exist; --no-wait lists such checks as pending.
 import { loadConfig } from '../../app/config.js';
 import { prepareStack } from '../../app/stack.js';
-import { failed, liveGroups, runLive, staticChecks } from '../../app/verify.js';
+import { failed, liveStack, runLive, staticChecks } from '../../app/verify.js';
 import { summaryLine } from '../../verify/report.js';
 import type { VerifyCheck } from '../../verify/types.js';
+import { judge, runThroughWarmup, throttledProgress } from '../../verify/warmup.js';
 import { color, err } from '../output.js';
 import { printChecks } from '../print-checks.js';
 import { realPorts } from '../root.js';
@@ -13,8 +15,8 @@ export interface VerifyFlags {
   prometheus?: string;
   alertmanager?: string;
   grafana?: string;
-  /** Seconds to retry until every check passes. */
-  wait?: number;
+  /** Seconds to retry failures for; false (--no-wait) judges at once, pending checks included. */
+  wait?: number | false;
   static: boolean;
   strict: boolean;
   json: boolean;
@@ -25,6 +27,9 @@ export interface VerifyFlags {
   host?: string;
 }
 
+/** The longest verify waits for a new stack's data by itself (--wait sets its own bound). */
+const maxWarmupMs = 5 * 60_000;
+
 export async function verifyCommand(flags: VerifyFlags): Promise<number> {
   const started = Date.now();
   const ports = realPorts(flags);
@@ -34,12 +39,12 @@ export async function verifyCommand(flags: VerifyFlags): Promise<number> {
   if (flags.static) checks = await staticChecks(ports, await prepareStack(ports, loaded, flags));
   else {
     const remote = { ...(flags.prometheus ? { prometheus: flags.prometheus } : {}), ...(flags.alertmanager ? { alertmanager: flags.alertmanager } : {}), ...(flags.grafana ? { grafana: flags.grafana } : {}) };
-    const groups = await liveGroups(ports, loaded, { ...flags, remote, timeoutMs });
-    checks = await runLive(groups, {
-      timeoutMs,
-      ...(flags.wait ? { waitMs: flags.wait * 1000 } : {}),
-      onRound: (c, left) => !flags.json && err(color.dim(`waiting (${Math.round(left / 1000)} s left): ${summaryLine(c)}; first failure: ${c.find((x) => x.status === 'fail')?.name}`)),
-    });
+    const { groups, warmup } = await liveStack(ports, loaded, { ...flags, remote, timeoutMs });
+    const model = await warmup();
+    const onRound = (c: VerifyCheck[], left: number) => !flags.json && err(color.dim(`waiting (${Math.round(left / 1000)} s left): ${summaryLine(c)}; first failure: ${c.find((x) => x.status === 'fail')?.name}`));
+    if (flags.wait === false) checks = judge(await runLive(groups, { timeoutMs }), model);
+    else if (!flags.wait) checks = await runThroughWarmup(groups, { timeoutMs, maxWaitMs: maxWarmupMs, model, ...(flags.json ? {} : { onProgress: throttledProgress((l) => err(color.dim(l))) }) });
+    else checks = judge(await runLive(groups, { timeoutMs, waitMs: flags.wait * 1000, onRound }), model);
   }
   printChecks(checks, { json: flags.json, ...(flags.junit ? { junit: flags.junit } : {}), meta: { seconds: (Date.now() - started) / 1000, strict: flags.strict } });
   return failed(checks, flags.strict) ? 1 : 0;
