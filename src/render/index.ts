@@ -59,7 +59,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const perHost = hostCapabilities(gpuHosts, options.gpuCapabilities, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters);
   const gpuCaps = gpuContent ? unionCapabilities(Object.values(perHost)) : undefined;
   const files = new Map<string, string>();
-  const compose = applyImageLock(renderCompose(config, options, secrets, place) as { services?: Record<string, unknown> }, options.imageLock);
+  const compose = applyImageLock(renderCompose(config, options, secrets, place), options.imageLock);
   files.set('compose.yaml', yamlFile('docker compose project', compose));
   let rules = new Map<string, string>();
   let prometheus: ReturnType<typeof renderPrometheusConfig> | undefined;
@@ -108,7 +108,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     gpuProfile: gpu ? options.profile : 'none',
     contentProfile,
     simulated: Boolean(options.simulateGpu),
-    compose: compose as never,
+    compose,
     ...(prometheus ? { prometheus: prometheus as never } : {}),
     ruleFiles: rules,
     dashboards,
