@@ -78,6 +78,7 @@ export const dockerImageArchive: ImageArchive = {
 };
 
 async function docker(args: string[]): Promise<void> {
-  const r = await execa('docker', args, { reject: false, stdout: 'inherit', stderr: 'pipe' });
+  // docker's own lines ("Loaded image: ...") go to stderr: stdout is kept for --json.
+  const r = await execa('docker', args, { reject: false, stdout: process.stderr, stderr: 'pipe' });
   if (r.exitCode !== 0) throw errors.dockerFailed(args[0]!, String(r.stderr).trim().split('\n').pop() ?? '');
 }
