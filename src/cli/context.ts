@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfigText } from '../config/load.js';
-import { formatIssue, type ConfigIssue } from '../config/issues.js';
+import { formatIssues } from '../config/issues.js';
+import { readConfigFile } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { errors } from '../errors.js';
 
@@ -18,26 +19,25 @@ export interface LoadedConfig {
 export function loadConfig(configPath: string, options: { checkSecrets: boolean; env?: NodeJS.ProcessEnv }): LoadedConfig {
   const file = path.resolve(configPath);
   const dir = path.dirname(file);
-  const display = path.relative(process.cwd(), file) || file;
-  let text: string | undefined;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw errors.configUnreadable(display, (e as Error).message);
-  }
+  const relative = path.relative(process.cwd(), file);
+  const display = relative && !relative.startsWith('..') ? relative : file;
+  // Bounded read: a directory, FIFO or device is refused and nothing past the size limit is read.
+  // Only the implicit obsctl.yaml may be absent (built-in defaults); an explicit -c that does not
+  // exist is refused before this, by the option check in option-values.ts.
+  const read = readConfigFile(file);
+  if (read.kind === 'refused') throw errors.configUnreadable(display, read.reason, read.hint);
+  const text = read.kind === 'text' ? read.text : undefined;
   const environment = options.checkSecrets
     ? { env: options.env ?? process.env, fileExists: (f: string) => fs.existsSync(f), baseDir: dir }
     : undefined;
-  const result = parseConfigText(text ?? '', environment);
-  const format = (i: ConfigIssue) => formatIssue(display, text, i);
+  const result = read.kind === 'text' && read.issue ? { errors: [read.issue], warnings: [] } : parseConfigText(text ?? '', environment);
   if (!result.config) {
-    throw errors.configInvalid(display, result.errors.length, result.errors.flatMap(format));
+    throw errors.configInvalid(display, result.errors.length, formatIssues(display, text, result.errors));
   }
   return {
     config: result.config,
     ...(text !== undefined ? { file } : {}),
     dir,
-    warnings: result.warnings.flatMap(format),
+    warnings: formatIssues(display, text, result.warnings),
   };
 }

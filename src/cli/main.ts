@@ -2,6 +2,7 @@
 // modules load lazily so `obsctl render` never pays for dockerode.
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../paths.js';
+import { checkOptionValues } from './option-values.js';
 import { reportError, setColor, colorLevel } from './output.js';
 
 const exitCodesHelp = `
@@ -10,6 +11,7 @@ Exit codes:
   1  checks failed (validate, verify)
   2  bad input or usage (obsctl.yaml errors, unknown flags)
   3  environment problem (no Docker engine, missing tool)
+ 70  internal error: a bug in obsctl, never caused by your input (please report it)
 
 Colour: off with --no-color or NO_COLOR=1.`;
 
@@ -22,7 +24,8 @@ export async function run(argv: string[]): Promise<number> {
     .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
     .addHelpText('after', exitCodesHelp)
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => checkOptionValues(command));
 
   const config = () => new Option('-c, --config <file>', 'path to obsctl.yaml').default('obsctl.yaml');
   const action =
