@@ -12,5 +12,8 @@ export const MAX_NESTING = 64;
 /** Most values the document may expand to once aliases (`*name`) are resolved. */
 export const MAX_EXPANDED_VALUES = 200_000;
 
+/** Most aliases (`*name`) in one file (the YAML library resolves each in time linear in the file). */
+export const MAX_ALIASES = 5_000;
+
 /** Longest part of a source line echoed under an error, in characters. */
 export const MAX_ECHO = 160;

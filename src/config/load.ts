@@ -99,7 +99,9 @@ function schemaIssues(issue: z.core.$ZodIssue, raw: unknown, doc: Document, line
     });
   }
   const found = valueAt(raw, path);
-  const pos = locateValue(doc, lineCounter, path) ?? { line: 1, col: 1 };
+  // A bad key (in labels) is shown at the key, not at its value.
+  const keyPos = issue.code === 'invalid_key' && path.length > 0 ? locateKey(doc, lineCounter, path.slice(0, -1), path.at(-1)!) : undefined;
+  const pos = keyPos ?? locateValue(doc, lineCounter, path) ?? { line: 1, col: 1 };
   return [{ code: issue.code, severity: 'error', path: formatPath(path), message: explain(issue, found, raw, sourceAt(doc, path)), ...pos }];
 }
 
@@ -138,6 +140,7 @@ function explain(issue: z.core.$ZodIssue, found: unknown, raw: unknown, written?
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
       if (issue.origin === 'array') return `expected ${word} ${bound} item${bound === 1 ? '' : 's'}, found ${Array.isArray(found) ? found.length : describe(found)}`;
       if (issue.origin === 'number') return `expected a number ${issue.code === 'too_small' ? '>=' : '<='} ${bound}, ${foundText}`;
+      if (!/^Too (small|big)/.test(issue.message)) return `expected ${issue.message}, ${foundText}`;
       return `${issue.message.replace(/^Too (small|big): /, '')}, ${foundText}`;
     }
     default:

@@ -3,6 +3,7 @@
 // are exact even with comments, anchors and flow style.
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { z } from 'zod';
+import { resolveAlias } from './yaml-source.js';
 
 export interface Position {
   line: number;
@@ -32,7 +33,7 @@ function indexOf(doc: Document): Map<string, Entry> {
   const stack: [string, unknown][] = [['', doc.contents]];
   while (stack.length > 0 && index.size < 1_000_000) {
     const [key, raw] = stack.pop()!;
-    const node = isAlias(raw) ? raw.resolve(doc) : raw;
+    const node = isAlias(raw) ? resolveAlias(doc, raw) : raw;
     if (!node) continue;
     if (isMap(node)) {
       const merged: unknown[] = [];
@@ -49,7 +50,7 @@ function indexOf(doc: Document): Map<string, Entry> {
       }
       // Keys written in the mapping win over merged ones (YAML merge semantics).
       for (const m of merged) {
-        const source = isAlias(m) ? m.resolve(doc) : m;
+        const source = isAlias(m) ? resolveAlias(doc, m) : m;
         if (!isMap(source)) continue;
         for (const pair of source.items) {
           if (!isScalar(pair.key)) continue;
@@ -99,7 +100,7 @@ export function locateKey(doc: Document, lineCounter: LineCounter, parentPath: r
 /** The text written for the scalar at `path` (e.g. `.nan`, `1e400`), if it is one. */
 export function sourceAt(doc: Document, path: readonly PropertyKey[]): string | undefined {
   const value = indexOf(doc).get(pathKey(path))?.value;
-  const node = isAlias(value) ? value.resolve(doc) : value;
+  const node = isAlias(value) ? resolveAlias(doc, value) : value;
   return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
 }
 

@@ -36,8 +36,10 @@ export function scanNesting(text: string, limit: number): NestingScan {
       let j = i;
       while (text[j] === ' ') j++;
       const indent = j - i;
-      if (text[j] === '\n' || text[j] === '#' || text[j] === undefined || (text[j] === '\r' && text[j + 1] === '\n')) {
-        i = j;
+      if (text[j] === '\n' || text[j] === '#' || text[j] === '\r' || text[j] === '\t' || text[j] === undefined) {
+        // A blank or comment-only line opens nothing: skip to its end (the newline resets lineStart).
+        const eol = text.indexOf('\n', j);
+        i = eol === -1 ? text.length : eol;
         continue;
       }
       if (flow.length === 0) {

@@ -6,9 +6,9 @@
 // Aliases (`&a` / `*a`) are YAML and work, up to MAX_EXPANDED_VALUES values after expansion.
 // Merge keys (`<<: *defaults`) work too, in YAML 1.2 files as in 1.1 ones: users copy them from
 // Compose files and CI configs, and a rejected `<<` only sends them to duplicate by hand.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import type { ConfigIssue } from './issues.js';
-import { MAX_EXPANDED_VALUES, MAX_NESTING } from './limits.js';
+import { MAX_ALIASES, MAX_EXPANDED_VALUES, MAX_NESTING } from './limits.js';
 import { scanNesting } from './nesting.js';
 
 export interface YamlSource {
@@ -63,7 +63,7 @@ export function readYaml(text: string): YamlSource {
     return { doc, lineCounter, issues: issues.slice(0, 50) };
   }
 
-  const issues = checkStructure(doc, issue);
+  const issues = checkStructure(doc, issue).sort((a, b) => a.line! - b.line! || a.col! - b.col!);
   if (issues.length > 0) return { doc, lineCounter, issues };
   try {
     return { doc, lineCounter, value: doc.toJS({ maxAliasCount: -1 }) ?? {}, issues: [] };
@@ -132,14 +132,19 @@ function checkStructure(doc: Document, issue: MakeIssue): ConfigIssue[] {
         if (isScalar(key) && key.source === '<<' && !isAlias(pair.value) && !isMap(pair.value) && !isSeq(pair.value)) {
           issues.push(issue(start(key), 'merge_value', 'a merge key (<<) takes a mapping or an alias of one', 'Write it as `<<: *defaults`, where `&defaults` marks a mapping above.'));
         } else if (isScalar(key) && key.source === '<<') {
+          if (seen.has('<<')) issues.push(issue(start(key), 'duplicate_key', 'a second merge key (<<) in this mapping', 'Merge several mappings with one key: `<<: [*a, *b]`.'));
+          seen.set('<<', start(key));
           const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
           for (const s of sources) {
-            const target = isAlias(s) ? s.resolve(doc) : s;
+            const target = isAlias(s) ? resolveAlias(doc, s) : s;
             if (target && !isMap(target) && !isAlias(s)) issues.push(issue(start(s as Node), 'merge_value', 'a merge key (<<) takes mappings or aliases of mappings', 'Write it as `<<: [*a, *b]`.'));
             else if (isAlias(s) && target && !isMap(target)) issues.push(issue(start(s), 'merge_value', `*${s.source} is not a mapping, so it cannot be merged`, 'A merge key (<<) takes aliases of mappings.'));
           }
         } else if (isScalar(key) || key === null) {
           const name = key === null ? '' : String(key.value);
+          // JS objects treat this key specially and schema libraries skip it: reject it rather
+          // than let it vanish. (No obsctl setting or label may be named so.)
+          if (name === '__proto__') issues.push(issue(start(key), 'reserved_key', 'the key "__proto__" is not a setting or a label name obsctl can keep', 'Remove it, or rename it.'));
           const first = seen.get(name);
           if (first !== undefined) {
             issues.push(issue(start(key), 'duplicate_key', `the key "${name}" appears twice in this mapping (first on line ${issue(first, '', '').line})`, 'Keep one of them; YAML does not allow repeated keys.'));
@@ -166,9 +171,18 @@ function escapeChar(ch: string): string {
 function checkAliases(doc: Document, aliases: Alias[], issue: MakeIssue): ConfigIssue[] {
   if (aliases.length === 0) return [];
   const issues: ConfigIssue[] = [];
+  if (aliases.length > MAX_ALIASES) {
+    const extra = aliases.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0))[MAX_ALIASES]!;
+    return [issue(extra.range?.[0] ?? 0, 'too_many_aliases', `more than ${MAX_ALIASES.toLocaleString('en-US')} aliases (*name) in one file`, 'Write repeated values out, or reuse larger pieces with fewer aliases.')];
+  }
+  // Converting to data still costs (aliases x anchors) in the library: both are bounded.
+  const { anchors } = aliasIndex(doc);
+  if (anchors.length > MAX_ALIASES) {
+    return [issue(anchors[MAX_ALIASES]!.range?.[0] ?? 0, 'too_many_aliases', `more than ${MAX_ALIASES.toLocaleString('en-US')} anchors (&name) in a file that uses aliases`, 'Mark only the values you reuse.')];
+  }
   const targets = new Map<Alias, Node>();
   for (const alias of aliases) {
-    const target = alias.resolve(doc) as Node | undefined;
+    const target = resolveAlias(doc, alias);
     if (!target) issues.push(issue(alias.range?.[0] ?? 0, 'undefined_alias', `*${alias.source} refers to no anchor: nothing above it is marked &${alias.source}`, `Mark the value to reuse with &${alias.source} before this line, or write the value here.`));
     else targets.set(alias, target);
   }
@@ -233,3 +247,29 @@ function checkAliases(doc: Document, aliases: Alias[], issue: MakeIssue): Config
 }
 
 const formatCount = (n: number) => (n > 1e12 ? 'more than a trillion' : Math.round(n).toLocaleString('en-US'));
+
+// The library's Alias.resolve() walks the whole document for every alias (quadratic: 2,000
+// chained aliases took minutes). One walk in document order resolves them all, with the same rule:
+// the last anchor of that name before the alias (a collection's anchor comes before its content).
+const resolved = new WeakMap<Document, { targets: Map<Alias, Node | undefined>; anchors: Node[] }>();
+function aliasIndex(doc: Document) {
+  let index = resolved.get(doc);
+  if (!index) {
+    const current = new Map<string, Node>();
+    const targets = new Map<Alias, Node | undefined>();
+    const anchors: Node[] = [];
+    visit(doc, {
+      Node(_key, node) {
+        if (isAlias(node)) targets.set(node, current.get(node.source));
+        else if (node.anchor) {
+          current.set(node.anchor, node);
+          anchors.push(node);
+        }
+      },
+    });
+    index = { targets, anchors };
+    resolved.set(doc, index);
+  }
+  return index;
+}
+export const resolveAlias = (doc: Document, alias: Alias): Node | undefined => aliasIndex(doc).targets.get(alias);

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
+import { composeLiteral } from './escape.js';
 import { renderCountersCsv } from './dcgm.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
 import { fileSdGroups, fleetProfile, identity, placement, type Placement } from './inventory.js';
@@ -47,7 +48,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const secrets = exportersOnly ? [] : stackSecrets(config);
   const files = new Map<string, string>();
   const compose = renderCompose(config, options, secrets, place);
-  files.set('compose.yaml', yamlFile('docker compose project', compose));
+  files.set('compose.yaml', yamlFile('docker compose project', composeLiteral(compose)));
 
   if (!exportersOnly) {
     const rules = renderRuleFiles(config, content, gpuContent, contentProfile);
