@@ -164,7 +164,6 @@ export function generateCorpus(seed: number, count: number): Case[] {
       add('bom-crlf', 'render', pick(variants), b);
     }],
     ['aliases', () => {
-      const b = pick(all);
       const n = 1 + int(250);
       const valid = [
         `x-label: &team ml\ntargets:\n${Array.from({ length: Math.min(n, 60) }, (_, i) => `  - name: t${i}\n    urls: [h${i}:80]\n    labels: {team: *team}\n`).join('')}`,
