@@ -37,5 +37,5 @@ export function reportError(e: unknown, json: boolean): number {
   err(color.red(`obsctl crashed (a bug in obsctl, not in your config): ${message}`));
   if (process.env.OBSCTL_DEBUG === '1' && e instanceof Error && e.stack) err(e.stack);
   else err(color.dim('Run again with OBSCTL_DEBUG=1 for a stack trace, and please report it.'));
-  return ExitCode.internal;
+  return ExitCode.bug;
 }

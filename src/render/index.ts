@@ -5,13 +5,18 @@ import type { Config } from '../config/schema.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
 import { composeLiteral } from './escape.js';
+import { hostCapabilities, unionCapabilities } from './capabilities.js';
 import { renderCountersCsv } from './dcgm.js';
+import { rulesForCapabilities } from './gpu-rules.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
 import { fileSdGroups, fleetProfile, identity, placement, type Placement } from './inventory.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
 import { renderPrometheusConfig } from './prometheus.js';
 import { renderRuleFiles, type ContentFile } from './rules.js';
 import { stackSecrets, type StackSecret } from './secrets.js';
+import { describeStack } from './describe.js';
+import { manifestFile, type StackManifest } from './manifest.js';
+import { projectName } from './inventory.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -23,6 +28,8 @@ export interface RenderResult {
   files: RenderedFile[];
   secrets: StackSecret[];
   services: string[];
+  /** What was rendered, as data (also written as stack.json): read this, never the files. */
+  manifest: StackManifest;
 }
 
 const header = (what: string) => `# Written by obsctl from obsctl.yaml (${what}). Edit obsctl.yaml, not this file.\n`;
@@ -46,14 +53,25 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const contentProfile = fleetProfile(config, place, options.profile);
   const gpuContent = contentProfile !== 'none' && config.exporters.dcgm.enabled;
   const secrets = exportersOnly ? [] : stackSecrets(config);
+  const gpuHosts = place.self
+    ? fullConfig.hosts.map((h) => ({ name: h.name, profile: h === place.self ? options.profile : h.gpu }))
+    : [{ name: config.name, profile: options.profile }];
+  const perHost = hostCapabilities(gpuHosts, options.gpuCapabilities, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters);
+  const gpuCaps = gpuContent ? unionCapabilities(Object.values(perHost)) : undefined;
   const files = new Map<string, string>();
   const compose = renderCompose(config, options, secrets, place);
   files.set('compose.yaml', yamlFile('docker compose project', composeLiteral(compose)));
+  let rules = new Map<string, string>();
+  let prometheus: ReturnType<typeof renderPrometheusConfig> | undefined;
+  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent, gpuCaps);
 
   if (!exportersOnly) {
-    const rules = renderRuleFiles(config, content, gpuContent, contentProfile);
+    rules = renderRuleFiles(config, content, gpuContent, contentProfile);
+    // GPU rules only for fields some GPU of this stack reports (nothing silently dead).
+    if (gpuCaps) rules = rulesForCapabilities(rules, gpuCaps.fields).files;
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
-    files.set('prometheus/prometheus.yml', yamlFile('Prometheus', renderPrometheusConfig(config, options, hasRules, place, identity(config, place))));
+    prometheus = renderPrometheusConfig(config, options, hasRules, place, identity(config, place));
+    files.set('prometheus/prometheus.yml', yamlFile('Prometheus', prometheus));
     for (const [path, text] of rules) files.set(path, text);
     if (place.role === 'central') {
       for (const job of ['node-exporter', 'dcgm-exporter'] as const) {
@@ -64,7 +82,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     files.set('alertmanager/alertmanager.yml', yamlFile('Alertmanager', renderAlertmanagerConfig(config)));
     files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', renderDatasources(config)));
     files.set('grafana/provisioning/dashboards/obsctl.yaml', yamlFile('Grafana dashboard provider', renderDashboardProvider()));
-    for (const d of dashboardsFor(contentProfile, gpuContent)) {
+    for (const d of dashboards) {
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
     }
   }
@@ -72,7 +90,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   if (gpu && options.simulateGpu) {
     const sim = (name: string) => content.find((f) => f.path === `@sim/${name}`)?.text;
     const script = sim('dcgm-simulator.mjs');
-    const recorded = sim('t4-dcgm-exporter.prom');
+    const recorded = options.simulateGpuRecording ?? sim('t4-dcgm-exporter.prom');
     if (!script || !recorded) throw new Error('render: simulated GPU requested but templates/dcgm-sim content was not loaded');
     files.set('dcgm-sim/dcgm-simulator.mjs', script);
     files.set('dcgm-sim/recorded.prom', recorded);
@@ -83,9 +101,26 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
       yamlFile('blackbox exporter', { modules: { http_2xx: { prober: 'http', timeout: '5s', http: { preferred_ip_protocol: 'ip4' } } } }),
     );
   }
+  const manifest = describeStack({
+    config,
+    place,
+    project: projectName(fullConfig, place.self?.name),
+    gpuProfile: gpu ? options.profile : 'none',
+    contentProfile,
+    simulated: Boolean(options.simulateGpu),
+    compose,
+    ...(prometheus ? { prometheus: prometheus as never } : {}),
+    ruleFiles: rules,
+    dashboards,
+    secrets,
+    // What each GPU host reports (this host's own on a node; every GPU host's on central).
+    gpuCapabilities: gpuContent ? perHost : gpu && perHost[place.self?.name ?? config.name] ? { [place.self?.name ?? config.name]: perHost[place.self?.name ?? config.name]! } : {},
+  });
+  files.set(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return {
+    manifest,
     files: [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, content]) => ({ path, content })),
     secrets,
-    services: Object.keys((compose as { services: object }).services),
+    services: manifest.services.map((s) => s.name),
   };
 }

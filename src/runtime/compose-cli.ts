@@ -1,19 +1,12 @@
 // The real `docker compose` (v2), run through execa. obsctl does not reimplement Compose: it hands
 // it the rendered file under a stable project name, so `docker compose -p NAME ps/logs` work by hand.
 import { execa } from 'execa';
+import { plainLines } from './plain-text.js';
 
-export interface ComposeProject {
-  name: string;
-  dir: string;
-  /** Values of the Compose secrets' environment variables (and nothing else secret). */
-  env: Record<string, string>;
-}
+import type { Compose, ComposeProject, ComposeResult, ImageArchive } from '../app/ports.js';
+import { errors } from '../errors.js';
 
-export interface ComposeResult {
-  ok: boolean;
-  stdout: string;
-  stderr: string;
-}
+export type { ComposeProject, ComposeResult } from '../app/ports.js';
 
 export interface PsEntry {
   Service: string;
@@ -22,19 +15,20 @@ export interface PsEntry {
   ID: string;
 }
 
-export class ComposeCli {
+export class ComposeCli implements Compose {
   constructor(readonly project: ComposeProject) {}
 
   private args(rest: string[]): string[] {
     return ['compose', '--project-name', this.project.name, '--project-directory', this.project.dir, '-f', `${this.project.dir}/compose.yaml`, ...rest];
   }
 
-  async run(rest: string[], options: { inherit?: boolean; timeoutMs?: number } = {}): Promise<ComposeResult> {
+  /** plain: inherited output without terminal control sequences (stdout is a pipe or a file). */
+  async run(rest: string[], options: { inherit?: boolean; plain?: boolean; timeoutMs?: number } = {}): Promise<ComposeResult> {
     const r = await execa('docker', this.args(rest), {
       env: { ...process.env, ...this.project.env },
       reject: false,
       ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-      ...(options.inherit ? { stdout: 'inherit', stderr: 'inherit' } : {}),
+      ...(options.inherit ? (options.plain ? { stdout: [plainLines, 'inherit'], stderr: [plainLines, 'inherit'] } : { stdout: 'inherit', stderr: 'inherit' }) : {}),
     });
     return { ok: r.exitCode === 0, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   }
@@ -44,11 +38,16 @@ export class ComposeCli {
     return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
   }
 
-  up(options: { pull: 'missing' | 'always' | 'never'; waitSeconds: number; progress: 'plain' | 'auto'; inherit: boolean }) {
+  /** Images are pulled (or refused) by `up` itself before this: Compose never pulls. */
+  up(options: { waitSeconds: number; progress: 'plain' | 'auto' }) {
     return this.run(
-      ['--progress', options.progress, 'up', '--detach', '--wait', '--wait-timeout', String(options.waitSeconds), '--remove-orphans', '--pull', options.pull],
-      { inherit: options.inherit, timeoutMs: (options.waitSeconds + 120) * 1000 },
+      ['--progress', options.progress, 'up', '--detach', '--wait', '--wait-timeout', String(options.waitSeconds), '--remove-orphans', '--pull', 'never'],
+      { timeoutMs: (options.waitSeconds + 120) * 1000 },
     );
+  }
+
+  restart(service: string) {
+    return this.run(['restart', service]);
   }
 
   async ps(): Promise<PsEntry[]> {
@@ -60,13 +59,25 @@ export class ComposeCli {
     return text.startsWith('[') ? (JSON.parse(text) as PsEntry[]) : text.split('\n').map((l) => JSON.parse(l) as PsEntry);
   }
 
-  logs(service: string | undefined, options: { follow: boolean; tail?: number; inherit: boolean }) {
+  logs(service: string | undefined, options: { follow: boolean; tail?: number; inherit: boolean; plain?: boolean }) {
     return this.run(['logs', '--no-color', ...(options.follow ? ['--follow'] : []), ...(options.tail ? ['--tail', String(options.tail)] : []), ...(service ? [service] : [])], {
       inherit: options.inherit,
+      ...(options.plain ? { plain: true } : {}),
     });
   }
 
   down(options: { volumes: boolean }) {
     return this.run(['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])]);
   }
+}
+
+/** `docker image save/load` (the archive format Docker and Podman both read). */
+export const dockerImageArchive: ImageArchive = {
+  save: (file, images) => docker(['save', '-o', file, ...images]),
+  load: (file) => docker(['load', '-i', file]),
+};
+
+async function docker(args: string[]): Promise<void> {
+  const r = await execa('docker', args, { reject: false, stdout: 'inherit', stderr: 'pipe' });
+  if (r.exitCode !== 0) throw errors.dockerFailed(args[0]!, String(r.stderr).trim().split('\n').pop() ?? '');
 }

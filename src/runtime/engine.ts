@@ -10,6 +10,8 @@ export interface ContainerSummary {
   image: string;
   created: number; // unix seconds
   startedAt?: string;
+  /** How often the engine restarted it (restart policy); watch shows it. */
+  restarts?: number;
   ports: { hostIp: string; hostPort: number; containerPort: number }[];
   /** Stands in for real hardware (the simulated GPU exporter). */
   simulated: boolean;
@@ -22,6 +24,8 @@ export interface EngineInfo {
   runtimes: string[];
   cdiSpecDirs: string[];
   dockerRootDir: string;
+  /** The engine's clock when it answered (RFC 3339), to tell clock skew. */
+  systemTime?: string;
 }
 
 export interface Engine {
@@ -54,6 +58,7 @@ export class DockerodeEngine implements Engine {
       runtimes: Object.keys((i.Runtimes as object) ?? {}),
       cdiSpecDirs: (i.CDISpecDirs as string[] | undefined) ?? [],
       dockerRootDir: String(i.DockerRootDir ?? '/var/lib/docker'),
+      ...(i.SystemTime ? { systemTime: String(i.SystemTime) } : {}),
     };
   }
 
@@ -70,6 +75,7 @@ export class DockerodeEngine implements Engine {
         image: c.Image,
         created: c.Created,
         ...(inspect.State.StartedAt ? { startedAt: inspect.State.StartedAt } : {}),
+        restarts: inspect.RestartCount ?? 0,
         simulated: c.Labels['org.obsctl.simulated'] === 'true',
         ports: (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ hostIp: p.IP ?? '', hostPort: p.PublicPort, containerPort: p.PrivatePort })),
       });

@@ -1,6 +1,5 @@
 // Every panel query of every provisioned dashboard, run against Prometheus, returns data for this
 // host's profile. This is where hand-made stacks fail: GPU panels that stay empty on a DGX Spark.
-import { dashboardExpressions } from '../../validate/index.js';
 import type { ExpectedStack } from '../expected.js';
 import { describeFailure, promQuery } from '../http.js';
 import { fail, pass, skip, type VerifyCheck } from '../types.js';
@@ -33,17 +32,22 @@ export async function dashboardChecks(prometheus: string, expected: ExpectedStac
         const helper = await promQuery(prometheus, 'count(app_build_info)');
         if (helper.ok && helper.series.length === 0) return skip('dashboards', label, 'no app target exposes obsctl/metrics (app_build_info absent)');
       }
-      const exprs = dashboardExpressions(d.json);
+      const exprs = d.queries;
       const empty: string[] = [];
+      const emptyQueries: string[] = [];
       for (const { where, expr } of exprs) {
         const query = expandVariables(expr);
         const r = await promQuery(prometheus, query);
         if (!r.ok) return fail('dashboards', label, `${where}: query failed: ${describeFailure(r)}`, { evidence: query });
-        if (r.series.length === 0 && !mayBeEmpty(expr)) empty.push(`${where}: ${query}`);
+        if (r.series.length === 0 && !mayBeEmpty(expr)) {
+          empty.push(`${where}: ${query}`);
+          emptyQueries.push(query);
+        }
       }
       return empty.length
         ? fail('dashboards', label, `${empty.length} of ${exprs.length} panel queries return no data`, {
             evidence: empty.join('\n'),
+            needs: { queries: emptyQueries },
             hint: d.uid === 'obsctl-gpu' ? `Does this GPU emit these fields? Profile is ${expected.profile}.` : 'The series behind these panels are not there: check the targets above.',
           })
         : pass('dashboards', label, `all ${exprs.length} panel queries return data`);

@@ -1,0 +1,96 @@
+// What every use case that renders shares: config -> this host's part -> concrete GPU profile ->
+// rendered files and manifest, plus where its state lives and its Compose project name.
+import os from 'node:os';
+import path from 'node:path';
+import { loadContent } from '../content.js';
+import { errors } from '../errors.js';
+import { render, type RenderResult } from '../render/index.js';
+import { projectName } from '../render/inventory.js';
+import { resolveProfile, type GpuProfile } from '../render/profile.js';
+import { describeGpu } from '../render/capabilities.js';
+import type { GpuDetection } from '../runtime/gpu-detect.js';
+import { resolveSimulation } from '../runtime/gpu-recording.js';
+import { stackDir } from '../runtime/stack-dir.js';
+import type { LoadedConfig } from './config.js';
+import type { Ports } from './ports.js';
+
+export interface StackOptions {
+  /** --simulate-gpu: true (nvidia), a profile name, or a recording FILE (from `obsctl gpu record`). */
+  simulateGpu?: string | boolean;
+  host?: string;
+}
+
+export interface PreparedStack {
+  result: RenderResult;
+  profile: GpuProfile;
+  detection?: GpuDetection;
+  /** Lines worth telling the user (e.g. GPU parts left out). */
+  notes: string[];
+  host?: string;
+  project: string;
+  /** Where `up` keeps this stack: .obsctl/stack beside obsctl.yaml. */
+  dir: string;
+}
+
+export { stackDir as defaultOutDir } from '../runtime/stack-dir.js';
+
+/** With an inventory: the host this run is for (--host, else this machine's hostname). */
+export function chooseHost(loaded: LoadedConfig, host: string | undefined): string | undefined {
+  const hosts = loaded.config.hosts;
+  if (hosts.length === 0) {
+    if (host) throw errors.usage(`--host ${host}: obsctl.yaml has no hosts inventory`, 'Add a hosts: list, or leave out --host.');
+    return undefined;
+  }
+  const wanted = host ?? os.hostname().split('.')[0]!.toLowerCase();
+  if (hosts.some((h) => h.name === wanted)) return wanted;
+  throw errors.usage(
+    host ? `--host ${host} is not in the hosts inventory of obsctl.yaml` : `this machine (${wanted}) is not in the hosts inventory of obsctl.yaml`,
+    `Pass --host with one of: ${hosts.map((h) => `${h.name} (${h.role})`).join(', ')}.`,
+  );
+}
+
+/** The Compose project of this config (and host), without rendering. */
+export function stackProject(loaded: LoadedConfig, host: string | undefined): { project: string; dir: string } {
+  return { project: projectName(loaded.config, chooseHost(loaded, host)), dir: stackDir(loaded.dir) };
+}
+
+export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIsShared'>, loaded: LoadedConfig, options: StackOptions): Promise<PreparedStack> {
+  const notes: string[] = [];
+  const host = chooseHost(loaded, options.host);
+  const self = loaded.config.hosts.find((h) => h.name === host);
+  const simulation = resolveSimulation(options.simulateGpu, process.cwd());
+  const simulated = simulation?.profile;
+  let detection: GpuDetection | undefined;
+  let profile: GpuProfile;
+  if (self) {
+    // With an inventory each host's profile is written down; nothing to detect.
+    profile = self.gpu;
+    if (simulated && profile !== 'none') notes.push(`GPU simulated (${profile}) on ${self.name}`);
+  } else if (simulated) {
+    profile = loaded.config.gpu === 'auto' || loaded.config.gpu === 'none' ? (simulated as GpuProfile) : loaded.config.gpu;
+    notes.push(`GPU simulated (${profile}): recorded real dcgm-exporter output stands in for the GPU`);
+  } else if (loaded.config.gpu === 'auto') {
+    detection = await ports.detectGpu();
+    profile = resolveProfile(loaded.config, detection.profile);
+    if (profile === 'none') notes.push(`no NVIDIA GPU detected (${detection.detail}): GPU exporter, dashboard and alerts left out`);
+  } else {
+    profile = loaded.config.gpu;
+  }
+  const sharedRootMount = ports.rootMountIsShared();
+  const recording = simulation?.recording;
+  if (recording) notes.push(`GPU replayed from ${path.relative(process.cwd(), recording.file) || recording.file}: ${recording.capabilities.fields.length} DCGM fields (${describeGpu(recording.capabilities)})`);
+  const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : undefined;
+  const result = render(
+    loaded.config,
+    {
+      profile,
+      simulateGpu: Boolean(simulated),
+      ...(sharedRootMount === false ? { sharedRootMount } : {}),
+      ...(host ? { host } : {}),
+      ...(gpuCapabilities ? { gpuCapabilities } : {}),
+      ...(recording ? { simulateGpuRecording: recording.text } : {}),
+    },
+    loadContent(),
+  );
+  return { result, profile, ...(detection ? { detection } : {}), notes, ...(host ? { host } : {}), project: result.manifest.project, dir: stackDir(loaded.dir) };
+}
