@@ -11,6 +11,7 @@ import { gpuEnabled, type RenderOptions } from './profile.js';
 import { renderPrometheusConfig } from './prometheus.js';
 import { renderRuleFiles, type ContentFile } from './rules.js';
 import { stackSecrets, type StackSecret } from './secrets.js';
+import { renderSloFiles } from '../slo/render.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -51,6 +52,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
 
   if (!exportersOnly) {
     const rules = renderRuleFiles(config, content, gpuContent, contentProfile);
+    for (const [path, text] of renderSloFiles(config)) rules.set(path, text);
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
     files.set('prometheus/prometheus.yml', yamlFile('Prometheus', renderPrometheusConfig(config, options, hasRules, place, identity(config, place))));
     for (const [path, text] of rules) files.set(path, text);
