@@ -6,10 +6,11 @@ import { GPU_UID, gpuDashboard } from './gpu.js';
 import { HOST_UID, hostDashboard } from './host.js';
 import { OVERVIEW_UID, overviewDashboard } from './overview.js';
 import type { BuildOptions, DashboardFile, Profile } from './shared.js';
+import { SLO_UID, sloDashboard } from './slo.js';
 import { STACK_UID, stackDashboard } from './stack.js';
 
 export type { BuildOptions, DashboardFile, Profile } from './shared.js';
-export { APP_UID, GPU_UID, HOST_UID, OVERVIEW_UID, STACK_UID };
+export { APP_UID, GPU_UID, HOST_UID, OVERVIEW_UID, SLO_UID, STACK_UID };
 export { REC as dashboardRecordingRules } from './shared.js';
 
 const profiles: readonly Profile[] = ['none', 'nvidia', 'gb10'];
@@ -20,8 +21,10 @@ export function buildDashboards(opts: BuildOptions): DashboardFile[] {
   if (datasourceUid === '' || datasourceUid.includes('$')) {
     throw new Error(`datasourceUid must be a fixed uid, got ${JSON.stringify(datasourceUid)}`);
   }
-  const files = [overviewDashboard(datasourceUid, profile)];
+  const slos = opts.slos ?? [];
+  const files = [overviewDashboard(datasourceUid, profile, slos.length ? [{ title: 'SLOs', uid: SLO_UID }] : [])];
   if (profile !== 'none') files.push(gpuDashboard(datasourceUid, profile));
   files.push(hostDashboard(datasourceUid), appDashboard(datasourceUid), stackDashboard(datasourceUid));
+  if (slos.length) files.push(sloDashboard(datasourceUid, slos));
   return files;
 }

@@ -31,7 +31,7 @@ interface Column {
   gauge?: boolean;
 }
 
-export function overviewDashboard(uid: string, profile: Profile): DashboardFile {
+export function overviewDashboard(uid: string, profile: Profile, links: Array<{ title: string; uid: string }> = []): DashboardFile {
   const gpu = profile !== 'none';
   const H = `{${sel('host')}}`;
   const HI = `{${sel('host', 'instance')}}`;
@@ -137,6 +137,7 @@ export function overviewDashboard(uid: string, profile: Profile): DashboardFile 
     uid: OVERVIEW_UID,
     title: 'obsctl / Overview',
     description: `Every host at a glance (profile ${profile}).`,
+    links,
     variables: [
       datasourceVariable(uid),
       queryVariable(uid, 'host', 'Host', 'label_values(up, host)'),

@@ -7,9 +7,9 @@ import { reportError, setColor, colorLevel } from './output.js';
 const exitCodesHelp = `
 Exit codes:
   0  ok
-  1  checks failed (validate, verify)
+  1  checks failed (validate, verify); gate: NO-GO
   2  bad input or usage (obsctl.yaml errors, unknown flags)
-  3  environment problem (no Docker engine, missing tool)
+  3  environment problem (no Docker engine, missing tool); gate: cannot tell
 
 Colour: off with --no-color or NO_COLOR=1.`;
 
@@ -130,6 +130,20 @@ export async function run(argv: string[]): Promise<number> {
     .option('--keep', 'leave the stack running afterwards', false)
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/ci.js')).ci));
+
+  program
+    .command('gate')
+    .description('GO/NO-GO for a deploy from the SLOs: exit 0 GO, 1 NO-GO (with the evidence), 3 cannot tell')
+    .addOption(config())
+    .option('--slo <name...>', 'only these SLOs (default: all)')
+    .option('--window <duration>', 'burn rate over this last window', '1h')
+    .option('--max-burn <factor>', 'NO-GO above this burn rate over the window (1 = spending exactly the budget)', '1')
+    .option('--prometheus <url>', 'the Prometheus to ask (default: this stack\'s)')
+    .option('--wait <duration>', 'watch this long (a canary), exiting at the first NO-GO')
+    .option('--every <duration>', 'with --wait: how often to look', '30s')
+    .option('--junit <file>', 'also write JUnit XML to this file')
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/gate.js')).gateCommand));
 
   program
     .command('status')

@@ -11,7 +11,7 @@ import { gpuEnabled, type RenderOptions } from './profile.js';
 import { renderPrometheusConfig } from './prometheus.js';
 import { renderRuleFiles, type ContentFile } from './rules.js';
 import { stackSecrets, type StackSecret } from './secrets.js';
-import { renderSloFiles } from '../slo/render.js';
+import { renderSloFiles, sloPanels } from '../slo/render.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -65,7 +65,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     files.set('alertmanager/alertmanager.yml', yamlFile('Alertmanager', renderAlertmanagerConfig(config)));
     files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', renderDatasources(config)));
     files.set('grafana/provisioning/dashboards/obsctl.yaml', yamlFile('Grafana dashboard provider', renderDashboardProvider()));
-    for (const d of dashboardsFor(contentProfile, gpuContent)) {
+    for (const d of dashboardsFor(contentProfile, gpuContent, sloPanels(config))) {
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
     }
   }

@@ -3,6 +3,7 @@
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { anomalyRuleFile, anomalyTestFile } from './anomalies.js';
+import type { SloPanelSpec } from '../../dashboards/slo.js';
 import { sloPlan, sloRuleGroups } from './rules.js';
 import { sloTestFile } from './tests.js';
 
@@ -23,3 +24,10 @@ export function renderSloFiles(config: Config): Map<string, string> {
   }
   return out;
 }
+
+/** The SLO dashboard's view of each SLO. */
+export const sloPanels = (config: Config): SloPanelSpec[] =>
+  config.slos.map((slo) => {
+    const plan = sloPlan(slo);
+    return { name: slo.name, objective: slo.objective, period: plan.period, windows: plan.windows };
+  });

@@ -15,7 +15,10 @@ export interface BurnAlertWindow {
   longS: number;
   shortS: number;
   factor: number;
-  /** A short `for:` so one odd evaluation never pages; the short window already ends it fast. */
+  /**
+   * A short `for:` so one odd evaluation never pages (the short window already ends it fast);
+   * scaled with the windows, like every other duration here.
+   */
   forS: number;
 }
 
@@ -40,6 +43,7 @@ export function burnAlertWindows(periodS: number): BurnAlertWindow[] {
     factor: round((r.budgetShare * WORKBOOK_PERIOD_S) / r.longS),
     longS: Math.round(r.longS * scale),
     shortS: Math.round(r.shortS * scale),
+    forS: Math.round(r.forS * scale),
   }));
 }
 

@@ -4,7 +4,7 @@
 export type VerifyStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface VerifyCheck {
-  group: 'services' | 'targets' | 'metrics' | 'rules' | 'alerting' | 'grafana' | 'dashboards' | 'static';
+  group: 'services' | 'targets' | 'metrics' | 'rules' | 'alerting' | 'grafana' | 'dashboards' | 'static' | 'gate';
   name: string;
   status: VerifyStatus;
   reason: string;
