@@ -31,7 +31,7 @@ fs.writeFileSync(
     gpu: 'nvidia',
     network: { subnet: '172.30.99.0/24' },
     ports: { prometheus: 29090, alertmanager: 29093, grafana: 23000, node_exporter: 29100 },
-    images: { prometheus: 'obsctl-test/prometheus:2.53', alertmanager: 'obsctl-test/alertmanager:0.28', 'node-exporter': 'obsctl-test/node-exporter:1', 'dcgm-simulator': 'obsctl-test/node:22', pull_policy: 'never' },
+    images: { prometheus: 'obsctl-test/prometheus:3.5', alertmanager: 'obsctl-test/alertmanager:0.28', 'node-exporter': 'obsctl-test/node-exporter:1', 'dcgm-simulator': 'obsctl-test/node:22', pull_policy: 'never' },
     grafana: { enabled: false },
     prometheus: { scrape_interval: '2s', evaluation_interval: '2s', retention_size: '1GB' },
     verify: { webhook_port: 29096 },

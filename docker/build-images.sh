@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Build obsctl's local test images FROM scratch out of real Debian trixie binaries.
+# Build obsctl's local test images FROM scratch out of real Debian binaries.
 #
-#   obsctl-test/prometheus:<major.minor>    prometheus + promtool   (Debian trixie: 2.53)
-#   obsctl-test/alertmanager:<major.minor>  alertmanager + amtool   (Debian trixie: 0.28)
+#   obsctl-test/prometheus:<major.minor>    prometheus + promtool   (Debian unstable: 3.5, the pin)
+#   obsctl-test/alertmanager:<major.minor>  alertmanager + amtool   (Debian trixie: 0.28, the pin)
 #   obsctl-test/node-exporter:<major>       node_exporter           (Debian trixie: 1)
 #   obsctl-test/dcgm-fixture:1              busybox httpd serving recorded dcgm-exporter output
+#
+# Each image comes from the Debian suite that has the version the default pin names: prometheus
+# from unstable, the others from trixie. `--suite trixie prometheus` builds trixie's 2.53 instead
+# (obsctl-test/prometheus:2.53), for a test that deliberately runs an older user-pinned version.
 #
 # No image registry is reachable here, so nothing is pulled: each package is fetched with
 # `apt-get download` (cached under $OBSCTL_IMAGES_CACHE, default /var/cache/obsctl-images),
@@ -17,9 +21,10 @@
 # the staging code, the Dockerfile, the fixture>. When an image with that label already exists the
 # build is skipped, so a run with everything up to date takes about a second.
 #
-# Usage: docker/build-images.sh [--refresh] [--force] [IMAGE...]
+# Usage: docker/build-images.sh [--refresh] [--force] [--suite SUITE] [IMAGE...]
 #   IMAGE      prometheus | alertmanager | node-exporter | dcgm-fixture (default: all)
-#   --refresh  re-read trixie's package lists and fetch newer .debs (otherwise cached .debs are used)
+#   --suite    build every named IMAGE from this Debian suite instead of its default one
+#   --refresh  re-read the package lists and fetch newer .debs (otherwise cached .debs are used)
 #   --force    rebuild even when an image with the same recipe exists
 # Environment:
 #   DCGM_FIXTURE         the recorded exporter output (file, or a directory holding
@@ -35,18 +40,20 @@ log() { echo "$PROG: $*" >&2; }
 die() { echo "$PROG: error: $*" >&2; exit 1; }
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SUITE=trixie
+SUITE=${OBSCTL_DEBIAN_SUITE:-}
 RECIPE_FORMAT=1
 LABEL_RECIPE=org.obsctl.recipe
 ALL_IMAGES=(prometheus alertmanager node-exporter dcgm-fixture)
-# Libraries for dynamically linked binaries come from these trixie packages only.
+default_suite() { case $1 in prometheus) echo unstable ;; *) echo trixie ;; esac; }
+# Libraries for dynamically linked binaries come from these packages of the same suite only.
 LIB_PKGS=(libc6 libtinfo6)
 
-REFRESH=0 FORCE=0 WANT=()
+REFRESH=0 FORCE=0 WANT=() ARGS=("$@")
 while [ $# -gt 0 ]; do
   case $1 in
     --refresh) REFRESH=1 ;;
     --force) FORCE=1 ;;
+    --suite) SUITE=${2:?--suite needs a Debian suite}; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     prometheus | alertmanager | node-exporter | dcgm-fixture) WANT+=("$1") ;;
     *) die "unknown argument '$1' (see --help)" ;;
@@ -54,6 +61,15 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ ${#WANT[@]} -gt 0 ] || WANT=("${ALL_IMAGES[@]}")
+# Without --suite: build the images of one suite here and hand the others to a second run (after
+# this one, which holds the cache lock) with --suite.
+OTHER=()
+if [ -z "$SUITE" ]; then
+  SUITE=$(default_suite "${WANT[0]}")
+  mine=()
+  for n in "${WANT[@]}"; do if [ "$(default_suite "$n")" = "$SUITE" ]; then mine+=("$n"); else OTHER+=("$n"); fi; done
+  WANT=("${mine[@]}")
+fi
 
 # --- Docker engine ----------------------------------------------------------------------------
 ENGINE_SCRIPT=$(cd "$HERE/../.." 2>/dev/null && pwd)/shared/env/docker-engine.sh
@@ -460,3 +476,10 @@ for d in "$CACHE/x/"*/; do
   d=${d%/}
   [ -e "$CACHE/debs/${d##*/}.deb" ] || rm -rf "$d"
 done
+
+if [ ${#OTHER[@]} -gt 0 ]; then
+  exec 9>&- # release the cache lock for the second run
+  flags=()
+  for a in "${ARGS[@]}"; do case $a in --refresh | --force) flags+=("$a") ;; esac; done
+  "${BASH_SOURCE[0]}" "${flags[@]}" --suite "$(default_suite "${OTHER[0]}")" "${OTHER[@]}"
+fi

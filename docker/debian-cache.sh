@@ -12,6 +12,12 @@ mkdir -p "$CACHE/debs" "$CACHE/x" "$CACHE/build" "$CACHE/lists/partial" "$CACHE/
 CACHE=$(cd "$CACHE" && pwd -P)
 exec 9>"$CACHE/.lock"
 flock -n 9 || { echo "$PROG: waiting for another image build to finish" >&2; flock 9; }
+# trixie keeps the top-level layout; another suite (unstable) gets its own lists, .debs and
+# unpacked trees under $CACHE/$SUITE, so neither suite's update or cleanup touches the other's.
+if [ "$SUITE" != trixie ]; then
+  CACHE=$CACHE/$SUITE
+  mkdir -p "$CACHE/debs" "$CACHE/x" "$CACHE/build" "$CACHE/lists/partial" "$CACHE/apt/archives/partial"
+fi
 
 ARCH=$(dpkg --print-architecture 2>/dev/null) || die "dpkg not found: this script needs a Debian-based host"
 APT=(apt-get -q

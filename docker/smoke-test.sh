@@ -51,6 +51,8 @@ scrape_configs:
   - job_name: node
     static_configs: [{ targets: ["node-exporter:9100"] }]
   - job_name: dcgm
+    # busybox httpd sends no Content-Type for /metrics; Prometheus 3 needs to be told the format.
+    fallback_scrape_protocol: PrometheusText0.0.4
     static_configs: [{ targets: ["dcgm-exporter:9400"] }]
 YML
 chmod -R a+rX "$DIR"

@@ -19,4 +19,6 @@ export const packageRoot = findPackageRoot();
 export const alertsDir = path.join(packageRoot, 'alerts');
 export const templatesDir = path.join(packageRoot, 'templates');
 export const jsonSchemaFile = path.join(packageRoot, 'obsctl.schema.json');
+/** JSON Schema of a rendered stack's stack.json (generated from src/render/manifest.ts). */
+export const manifestSchemaFile = path.join(packageRoot, 'stack.schema.json');
 export const version: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version;

@@ -10,6 +10,9 @@ import { render } from '../src/render/index.js';
 import type { GpuProfile } from '../src/render/profile.js';
 import { manifestName } from '../src/render/write.js';
 import { validateStack } from '../src/validate/index.js';
+import { Ajv } from 'ajv';
+import { manifestJsonSchemaText } from '../src/render/manifest.js';
+import { manifestSchemaFile } from '../src/paths.js';
 import { missingTools, requireToolsInCi } from './helpers/tools.js';
 
 const goldenDir = path.join(import.meta.dirname, 'golden');
@@ -37,6 +40,12 @@ function readTree(dir: string): Map<string, string> {
   return out;
 }
 
+describe('stack.schema.json', () => {
+  it('is in sync with src/render/manifest.ts (run `npm run schema` after changing it)', () => {
+    expect(fs.readFileSync(manifestSchemaFile, 'utf8')).toBe(manifestJsonSchemaText());
+  });
+});
+
 describe('golden stacks', () => {
   for (const name of Object.keys(cases)) {
     it(`${name}: rendered tree matches test/golden/${name}/expected byte for byte`, () => {
@@ -52,6 +61,15 @@ describe('golden stacks', () => {
       const expected = readTree(expectedDir);
       expect(result.files.map((f) => f.path)).toEqual([...expected.keys()].sort());
       for (const f of result.files) expect(f.content, f.path).toBe(expected.get(f.path));
+    });
+
+    it(`${name}: stack.json is valid against the committed stack.schema.json and equals the render's manifest`, () => {
+      const result = renderCase(name);
+      const text = fs.readFileSync(path.join(goldenDir, name, 'expected', 'stack.json'), 'utf8');
+      const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(fs.readFileSync(manifestSchemaFile, 'utf8')));
+      expect(validate(JSON.parse(text)), JSON.stringify(validate.errors)).toBe(true);
+      expect(JSON.parse(text)).toEqual(result.manifest);
+      expect(result.manifest.services.map((s) => s.name)).toEqual(result.services);
     });
 
     it(`${name}: renders identically twice`, () => {

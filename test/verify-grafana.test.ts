@@ -29,7 +29,7 @@ const expected = (uids: string[]): ExpectedStack => ({
   profile: 'none',
   jobs: [],
   ruleGroups: [],
-  dashboards: uids.map((uid) => ({ uid, title: uid, json: {} })),
+  dashboards: uids.map((uid) => ({ uid, title: uid, queries: [] })),
   grafana: true,
   maxSeriesPerJob: 1,
   inventory: [],

@@ -11,6 +11,9 @@ import { gpuEnabled, type RenderOptions } from './profile.js';
 import { renderPrometheusConfig } from './prometheus.js';
 import { renderRuleFiles, type ContentFile } from './rules.js';
 import { stackSecrets, type StackSecret } from './secrets.js';
+import { describeStack } from './describe.js';
+import { manifestFile, type StackManifest } from './manifest.js';
+import { projectName } from './inventory.js';
 import { renderSloFiles, sloPanels } from '../slo/render.js';
 
 export interface RenderedFile {
@@ -23,6 +26,8 @@ export interface RenderResult {
   files: RenderedFile[];
   secrets: StackSecret[];
   services: string[];
+  /** What was rendered, as data (also written as stack.json): read this, never the files. */
+  manifest: StackManifest;
 }
 
 const header = (what: string) => `# Written by obsctl from obsctl.yaml (${what}). Edit obsctl.yaml, not this file.\n`;
@@ -49,12 +54,16 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const files = new Map<string, string>();
   const compose = renderCompose(config, options, secrets, place);
   files.set('compose.yaml', yamlFile('docker compose project', compose));
+  let rules = new Map<string, string>();
+  let prometheus: ReturnType<typeof renderPrometheusConfig> | undefined;
+  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent, sloPanels(config));
 
   if (!exportersOnly) {
-    const rules = renderRuleFiles(config, content, gpuContent, contentProfile);
+    rules = renderRuleFiles(config, content, gpuContent, contentProfile);
     for (const [path, text] of renderSloFiles(config)) rules.set(path, text);
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
-    files.set('prometheus/prometheus.yml', yamlFile('Prometheus', renderPrometheusConfig(config, options, hasRules, place, identity(config, place))));
+    prometheus = renderPrometheusConfig(config, options, hasRules, place, identity(config, place));
+    files.set('prometheus/prometheus.yml', yamlFile('Prometheus', prometheus));
     for (const [path, text] of rules) files.set(path, text);
     if (place.role === 'central') {
       for (const job of ['node-exporter', 'dcgm-exporter'] as const) {
@@ -65,7 +74,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     files.set('alertmanager/alertmanager.yml', yamlFile('Alertmanager', renderAlertmanagerConfig(config)));
     files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', renderDatasources(config)));
     files.set('grafana/provisioning/dashboards/obsctl.yaml', yamlFile('Grafana dashboard provider', renderDashboardProvider()));
-    for (const d of dashboardsFor(contentProfile, gpuContent, sloPanels(config))) {
+    for (const d of dashboards) {
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
     }
   }
@@ -84,9 +93,24 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
       yamlFile('blackbox exporter', { modules: { http_2xx: { prober: 'http', timeout: '5s', http: { preferred_ip_protocol: 'ip4' } } } }),
     );
   }
+  const manifest = describeStack({
+    config,
+    place,
+    project: projectName(fullConfig, place.self?.name),
+    gpuProfile: gpu ? options.profile : 'none',
+    contentProfile,
+    simulated: Boolean(options.simulateGpu),
+    compose: compose as never,
+    ...(prometheus ? { prometheus: prometheus as never } : {}),
+    ruleFiles: rules,
+    dashboards,
+    secrets,
+  });
+  files.set(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return {
+    manifest,
     files: [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, content]) => ({ path, content })),
     secrets,
-    services: Object.keys((compose as { services: object }).services),
+    services: manifest.services.map((s) => s.name),
   };
 }

@@ -70,10 +70,4 @@ export function promDuration(s: number): string {
 }
 
 /** Parses a Prometheus duration (what the schema accepts) into seconds. */
-export function durationSeconds(d: string): number {
-  let total = 0;
-  for (const [, n, unit] of d.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) {
-    total += Number(n) * { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 }[unit as 's']!;
-  }
-  return total;
-}
+export { seconds as durationSeconds } from '../duration.js';

@@ -11,6 +11,8 @@ export interface ValidateContext {
   strict: boolean;
   /** Whether a tool can be used; probed once per validateStack call. */
   probe(id: ToolId): Promise<ToolProbe>;
+  /** Every probe made so far (the tools the checks asked for). */
+  probed(): Promise<ToolProbe[]>;
 }
 
 export function createContext(root: string, files: StackFiles, runner: ToolRunner, strict: boolean): ValidateContext {
@@ -25,5 +27,6 @@ export function createContext(root: string, files: StackFiles, runner: ToolRunne
       if (!p) probes.set(id, (p = probeTool(runner, id, root)));
       return p;
     },
+    probed: () => Promise.all(probes.values()),
   };
 }

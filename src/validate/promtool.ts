@@ -68,9 +68,10 @@ async function testRuleFile(ctx: ValidateContext, file: string): Promise<Check> 
     };
   }
   const r = await ctx.runner.run('promtool', ['test', 'rules', file], { cwd: ctx.root });
-  return r.exitCode === 0
-    ? { name: TEST_RULES, status: 'pass', file, detail: passSummary(r, 'tests pass') }
-    : { name: TEST_RULES, status: 'fail', file, detail: toolOutput(r) };
+  if (r.exitCode === 0) return { name: TEST_RULES, status: 'pass', file, detail: passSummary(r, 'tests pass') };
+  // promtool 2.x headed its output "Unit Testing: FILE"; 3.x prints only the failures.
+  const detail = toolOutput(r);
+  return { name: TEST_RULES, status: 'fail', file, detail: detail.includes(file) ? detail : `${file}:\n${detail}` };
 }
 
 export async function promtoolChecks(ctx: ValidateContext): Promise<Check[]> {

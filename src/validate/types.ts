@@ -18,4 +18,8 @@ export interface ValidationReport {
   /** True when no check failed (skips do not count, unless `strict` turned them into failures). */
   ok: boolean;
   checks: Check[];
+  /** The external tools that ran, with their versions and where they were found. */
+  tools: { name: string; version: string; path: string }[];
+  /** Not failures: e.g. a validator of another major version than the pinned image (fails under strict). */
+  warnings: string[];
 }

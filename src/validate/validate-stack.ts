@@ -11,6 +11,7 @@ import { listStackFiles } from './stack-files.js';
 import { createExecaToolRunner, type ToolRunner } from './tool-runner.js';
 import { limitedRunner } from './tools.js';
 import type { ValidationReport } from './types.js';
+import { toolVersions } from './versions.js';
 
 export interface ValidateOptions {
   /** Missing tools fail instead of skip (CI). */
@@ -23,7 +24,7 @@ export async function validateStack(dir: string, opts: ValidateOptions): Promise
   const root = path.resolve(dir);
   const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
   if (!isDir) {
-    return { ok: false, checks: [{ name: 'stack directory', status: 'fail', detail: `${root} is not a directory` }] };
+    return { ok: false, checks: [{ name: 'stack directory', status: 'fail', detail: `${root} is not a directory` }], tools: [], warnings: [] };
   }
   const runner = limitedRunner(opts.tools ?? createExecaToolRunner());
   const ctx = createContext(root, await listStackFiles(root), runner, opts.strict);
@@ -34,6 +35,7 @@ export async function validateStack(dir: string, opts: ValidateOptions): Promise
     composeConfigChecks(ctx),
     ...(exportersOnly ? [] : [promtoolChecks(ctx), ruleFilesCheck(ctx), amtoolChecks(ctx), promqlChecks(ctx)]),
   ]);
-  const checks = groups.flat();
-  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+  const versions = await toolVersions(ctx, await ctx.probed());
+  const checks = [...groups.flat(), ...versions.checks];
+  return { ok: checks.every((c) => c.status !== 'fail'), checks, tools: versions.tools, warnings: versions.warnings };
 }

@@ -14,7 +14,7 @@ import { createMetrics } from '../../src/metrics/index.js';
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const bin = path.join(repoRoot, 'dist', 'src', 'cli', 'bin.js');
 export const testImages = {
-  prometheus: 'obsctl-test/prometheus:2.53',
+  prometheus: 'obsctl-test/prometheus:3.5',
   alertmanager: 'obsctl-test/alertmanager:0.28',
   'node-exporter': 'obsctl-test/node-exporter:1',
   // Runs obsctl's simulated GPU exporter (recorded real dcgm-exporter output, moving values).
@@ -31,7 +31,23 @@ export async function dockerUnavailable(): Promise<string | undefined> {
     const r = await execa('docker', ['image', 'inspect', image], { reject: false });
     if (r.exitCode !== 0) return `local test image ${image} missing (run bash docker/build-images.sh and bash docker/build-node-image.sh)`;
   }
+  console.log(`e2e: stacks run ${await imageVersions()}`);
   return undefined;
+}
+
+/** "Prometheus 3.5.3, Alertmanager 0.28.1": what the test images' binaries report, once per run. */
+let versions: Promise<string> | undefined;
+export function imageVersions(): Promise<string> {
+  const one = async (label: string, image: string, entrypoint: string): Promise<string> => {
+    const r = await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', entrypoint, image, '--version'], { reject: false });
+    const v = /version (\d+\.\d+(?:\.\d+)?)/.exec(`${r.stdout}\n${r.stderr}`)?.[1];
+    return `${label} ${v ?? `(version unknown: ${image})`} (${image})`;
+  };
+  versions ??= Promise.all([
+    one('Prometheus', testImages.prometheus, '/bin/prometheus'),
+    one('Alertmanager', testImages.alertmanager, '/bin/alertmanager'),
+  ]).then((v) => v.join(', '));
+  return versions;
 }
 
 /** Prints SKIPPED loudly, or fails when CI said Docker must be there. */

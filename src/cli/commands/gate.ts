@@ -4,6 +4,7 @@ import { errors } from '../../errors.js';
 import { serviceUrls } from '../../runtime/lifecycle.js';
 import { exitCodeOf, gate, overall, type SloVerdict, type Verdict } from '../../slo/gate.js';
 import { gateAnnotations, gateJson, gateJunit, gateLines } from '../../slo/gate-report.js';
+import { strictSeconds } from '../../duration.js';
 import { durationSeconds } from '../../slo/windows.js';
 import { loadConfig } from '../context.js';
 import { color, err, out, printJson } from '../output.js';
@@ -20,7 +21,7 @@ export interface GateOptions {
   junit?: string;
 }
 
-const isDuration = (d: string) => /^((\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?)$/.test(d) && durationSeconds(d) > 0;
+const isDuration = (d: string) => (strictSeconds(d) ?? 0) > 0 && !/^\d+(\.\d+)?$/.test(d.trim());
 
 export async function gateCommand(options: GateOptions): Promise<number> {
   const { config } = loadConfig(options.config, { checkSecrets: false });

@@ -1,6 +1,5 @@
 // obsctl images list|save|load: every image the stack needs, in one archive for air-gapped hosts.
 // Save on a connected machine (same architecture as the target host), load on the target.
-import { parse } from 'yaml';
 import { execa } from 'execa';
 import { errors, ExitCode, UserError } from '../../errors.js';
 import { loadConfig } from '../context.js';
@@ -17,8 +16,7 @@ export interface ImagesOptions {
 async function stackImages(options: ImagesOptions): Promise<string[]> {
   const loaded = loadConfig(options.config, { checkSecrets: false });
   const stack = await prepareStack(loaded, options);
-  const compose = parse(stack.result.files.find((f) => f.path === 'compose.yaml')!.content) as { services: Record<string, { image: string }> };
-  return [...new Set(Object.values(compose.services).map((s) => s.image))].sort();
+  return stack.result.manifest.images;
 }
 
 async function docker(args: string[]): Promise<void> {

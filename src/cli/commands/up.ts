@@ -2,7 +2,6 @@
 // changed in place. Running it again with no change recreates nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { ExitCode, UserError } from '../../errors.js';
 import { applyWrite, planWrite } from '../../render/write.js';
 import { nudgesAfterUp } from '../../runtime/apply-plan.js';
@@ -65,17 +64,10 @@ export async function up(options: UpOptions): Promise<number> {
   }
 
   const engine = await connectEngine();
-  const compose = JSON.parse(JSON.stringify(parse(stack.result.files.find((f) => f.path === 'compose.yaml')!.content))) as {
-    services: Record<string, { image: string; ports?: string[] }>;
-  };
-  const images = [...new Set(Object.values(compose.services).map((s) => s.image))].sort();
+  const { manifest } = stack.result;
+  const images = manifest.images;
   const existing = await engine.projectContainers(project);
-  const ports = Object.entries(compose.services).flatMap(([service, s]) =>
-    (s.ports ?? []).map((p) => {
-      const [host, port] = p.split(':');
-      return [host!, Number(port), service] as [string, number, string];
-    }),
-  );
+  const ports = manifest.services.flatMap((s) => s.ports.map((p) => [p.address, p.port, s.name] as [string, number, string]));
   // node-exporter binds the gateway address in the host network: anything on that port on any
   // address clashes with it, unless it is our own node-exporter.
   if (config.exporters.node.enabled && !existing.some((c) => c.service === 'node-exporter' && c.state === 'running')) {

@@ -32,9 +32,10 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
   try {
     const report = await validateStack(dir, { strict: options.strict });
     if (options.json) {
-      printJson({ ...report, warnings });
+      printJson({ ...report, warnings: [...warnings, ...report.warnings] });
     } else {
-      for (const w of warnings) err(color.yellow(w));
+      for (const w of [...warnings, ...report.warnings]) err(color.yellow(w));
+      out(color.dim(`versions: ${report.tools.map((t) => `${t.name} ${t.version}`).join(', ') || 'no tools ran'}`));
       for (const c of report.checks) {
         const mark = c.status === 'pass' ? color.green('✓') : c.status === 'skip' ? color.yellow('-') : color.red('✗');
         out(`${mark} ${c.name}${c.file ? ` ${color.dim(c.file)}` : ''}${c.status === 'pass' ? '' : `: ${c.detail}`}`);

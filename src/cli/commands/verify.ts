@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { errors } from '../../errors.js';
 import { applyWrite, planWrite } from '../../render/write.js';
 import { DockerodeEngine, type Engine } from '../../runtime/engine.js';
@@ -17,14 +16,14 @@ import { metricChecks } from '../../verify/checks/metrics.js';
 import { ruleChecks } from '../../verify/checks/rules.js';
 import { containerChecks, readinessChecks } from '../../verify/checks/services.js';
 import { inventoryChecks, targetChecks } from '../../verify/checks/targets.js';
-import { expectedFromStack, seconds } from '../../verify/expected.js';
+import { expectedFromManifest, seconds } from '../../verify/expected.js';
+import { readManifest, stackDir } from '../../runtime/stack-dir.js';
 import { githubAnnotations, humanReport, jsonReport, junitReport, summaryLine } from '../../verify/report.js';
 import { runOnce, runUntil, type CheckGroup } from '../../verify/run.js';
 import type { VerifyCheck } from '../../verify/types.js';
 import { loadConfig } from '../context.js';
 import { color, err, out, printJson } from '../output.js';
-import { chooseHost, prepareStack } from '../stack.js';
-import { projectName } from '../../render/inventory.js';
+import { prepareStack } from '../stack.js';
 import { stateDir } from './up.js';
 
 export interface VerifyOptions {
@@ -67,15 +66,10 @@ export async function staticChecks(options: VerifyOptions): Promise<VerifyCheck[
 export async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> {
   const loaded = loadConfig(options.config, { checkSecrets: false });
   const { config } = loaded;
-  let dir = path.join(stateDir(loaded.dir), 'stack');
-  if (!fs.existsSync(path.join(dir, 'compose.yaml'))) {
-    // Nothing rendered here (e.g. verifying a remote stack from CI): expect what obsctl would render.
-    const stack = await prepareStack(loaded, options);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-verify-'));
-    applyWrite(dir, stack.result.files, planWrite(dir, stack.result.files));
-  }
-  const expected = expectedFromStack(dir, config, projectName(config, chooseHost(loaded, options.host)));
-  const services = Object.keys((parse(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')) as { services: object }).services);
+  // The stack rendered here, else (e.g. verifying a remote stack from CI) what obsctl would render.
+  const manifest = readManifest(stackDir(loaded.dir)) ?? (await prepareStack(loaded, options)).result.manifest;
+  const expected = expectedFromManifest(manifest);
+  const services = manifest.services.map((s) => s.name);
   const local = serviceUrls(config);
   const urls = {
     prometheus: (options.prometheus ?? local.prometheus).replace(/\/+$/, ''),

@@ -1,6 +1,5 @@
 // Every panel query of every provisioned dashboard, run against Prometheus, returns data for this
 // host's profile. This is where hand-made stacks fail: GPU panels that stay empty on a DGX Spark.
-import { dashboardExpressions } from '../../validate/index.js';
 import type { ExpectedStack } from '../expected.js';
 import { describeFailure, promQuery } from '../http.js';
 import { fail, pass, skip, type VerifyCheck } from '../types.js';
@@ -33,7 +32,7 @@ export async function dashboardChecks(prometheus: string, expected: ExpectedStac
         const helper = await promQuery(prometheus, 'count(app_build_info)');
         if (helper.ok && helper.series.length === 0) return skip('dashboards', label, 'no app target exposes obsctl/metrics (app_build_info absent)');
       }
-      const exprs = dashboardExpressions(d.json);
+      const exprs = d.queries;
       const empty: string[] = [];
       for (const { where, expr } of exprs) {
         const query = expandVariables(expr);
