@@ -5,7 +5,7 @@
 // (label slo).
 import type { Config, Slo } from '../config/schema.js';
 import { formatNumber } from '../render/thresholds.js';
-import { describeSli, sliExprs, sliKind } from './sli.js';
+import { describeEvents, describeSli, sliExprs, sliKind } from './sli.js';
 import { burnAlertWindows, durationSeconds, promDuration, recordedWindows, WORKBOOK_PERIOD_S, type BurnAlertWindow } from './windows.js';
 
 export const BURN_ALERT = 'SLOErrorBudgetBurn';
@@ -60,17 +60,17 @@ export function burnAlertAnnotations(plan: SloPlan, a: SloPlan['alerts'][number]
   return {
     summary: `SLO ${slo.name} is burning its error budget ${formatNumber(a.factor)}x too fast (${a.window})`,
     description:
-      `More than ${pct(a.threshold)} of ${sliText} failed over the last ${a.long} and the last ${a.short}: ` +
+      `More than ${pct(a.threshold)} of ${sliText} over the last ${a.long} and over the last ${a.short}: ` +
       `${formatNumber(a.factor)} times the ${pct(plan.budget)} the ${formatNumber(slo.objective)} % objective allows. ` +
       `At this rate ${pct(a.budgetShare)} of the ${plan.period} error budget is gone in ${a.long}.`,
     runbook_url: slo.runbook_url ?? DEFAULT_RUNBOOK,
   };
 }
 
-export function noDataAnnotations(plan: SloPlan, sliText: string): Record<string, string> {
+export function noDataAnnotations(plan: SloPlan, eventsText: string): Record<string, string> {
   return {
     summary: `SLO ${plan.slo.name} has no data`,
-    description: `No ${sliText} have been seen for ${NO_DATA_FOR}: the SLI cannot be measured, so its burn-rate alerts cannot fire. Is the target scraped?`,
+    description: `No ${eventsText} have been seen for ${NO_DATA_FOR}: the SLI cannot be measured, so its burn-rate alerts cannot fire. Is the target scraped?`,
     runbook_url: plan.slo.runbook_url ?? DEFAULT_RUNBOOK,
   };
 }
@@ -116,7 +116,7 @@ export function sloRuleGroups(plan: SloPlan, config: Pick<Config, 'exporters'>):
     expr: `absent(${rec.eventRate(plan.windows[0]!)}${at})`,
     for: NO_DATA_FOR,
     labels: { slo: slo.name, severity: 'warning', pack: 'slo' },
-    annotations: noDataAnnotations(plan, sliText),
+    annotations: noDataAnnotations(plan, describeEvents(sli)),
   });
   return [
     { name: `obsctl-slo-${slo.name}`, rules: fast },

@@ -74,16 +74,29 @@ export function sliExprs(sli: SliKind): SliExprs {
   }
 }
 
-/** In words, for alert descriptions and the gate. */
+/** In words, for alert descriptions: what failing means ("... over the last 1h"). */
 export function describeSli(sli: SliKind): string {
   switch (sli.kind) {
     case 'availability':
-      return `requests of ${sli.job} answered without a 5xx`;
+      return `requests of ${sli.job} were answered with a 5xx`;
     case 'latency':
-      return `requests of ${sli.job} served within ${formatNumber(sli.thresholdS)}s`;
+      return `requests of ${sli.job} took longer than ${formatNumber(sli.thresholdS)}s`;
     case 'probe':
-      return `successful probes of ${sli.job}`;
+      return `probes of ${sli.job} failed`;
     case 'custom':
-      return `events of ${sli.total} that are not ${sli.errors}`;
+      return `events of ${sli.total} matched ${sli.errors}`;
+  }
+}
+
+/** The events an SLI counts, for the no-data alert. */
+export function describeEvents(sli: SliKind): string {
+  switch (sli.kind) {
+    case 'availability':
+    case 'latency':
+      return `requests of ${sli.job}`;
+    case 'probe':
+      return `probe results of ${sli.job}`;
+    case 'custom':
+      return `events of ${sli.total}`;
   }
 }

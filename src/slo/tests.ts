@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import { appMetrics } from '../metrics/names.js';
 import { formatNumber } from '../render/thresholds.js';
 import { exampleLabels, parseSelector } from './selector.js';
-import { describeSli, sliKind, type SliKind } from './sli.js';
+import { describeEvents, describeSli, sliKind, type SliKind } from './sli.js';
 import { BURN_ALERT, burnAlertAnnotations, NO_DATA_ALERT, noDataAnnotations, type SloPlan } from './rules.js';
 import { promDuration } from './windows.js';
 
@@ -190,7 +190,7 @@ export function sloTestFile(plan: SloPlan, config: Pick<Config, 'exporters'>, ru
       {
         eval_time: promDuration(align(900)),
         alertname: NO_DATA_ALERT,
-        exp_alerts: [{ exp_labels: { slo: plan.slo.name, severity: 'warning', pack: 'slo' }, exp_annotations: noDataAnnotations(plan, sliText) }],
+        exp_alerts: [{ exp_labels: { slo: plan.slo.name, severity: 'warning', pack: 'slo' }, exp_annotations: noDataAnnotations(plan, describeEvents(sli)) }],
       },
     ],
   });
