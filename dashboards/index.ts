@@ -1,6 +1,7 @@
 // Dashboards as code: buildDashboards({ profile, datasourceUid }) -> one DashboardFile per dashboard.
 // Pure and deterministic: the same options give byte-identical JSON (no clock, no randomness; panel
 // ids are assigned in order). The renderer writes `json` to grafana/dashboards/<fileName>.
+import { withAnomalyAnnotations } from './anomalies.js';
 import { APP_UID, appDashboard } from './app.js';
 import { GPU_UID, gpuDashboard } from './gpu.js';
 import { HOST_UID, hostDashboard } from './host.js';
@@ -26,5 +27,7 @@ export function buildDashboards(opts: BuildOptions): DashboardFile[] {
   if (profile !== 'none') files.push(gpuDashboard(datasourceUid, profile));
   files.push(hostDashboard(datasourceUid), appDashboard(datasourceUid), stackDashboard(datasourceUid));
   if (slos.length) files.push(sloDashboard(datasourceUid, slos));
+  // Only with `anomalies:` configured: otherwise there is no AnomalyDetected rule to show.
+  if (opts.anomalies) return files.map((f) => (f.uid === APP_UID || f.uid === GPU_UID ? withAnomalyAnnotations(f, datasourceUid) : f));
   return files;
 }

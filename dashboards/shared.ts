@@ -19,6 +19,8 @@ export interface BuildOptions {
   datasourceUid: string;
   /** SLOs from obsctl.yaml: an SLO dashboard, linked from the Overview, when there are any */
   slos?: import('./slo.js').SloPanelSpec[];
+  /** `anomalies:` configured: AnomalyDetected as annotations on the App and GPU dashboards */
+  anomalies?: boolean;
 }
 
 export interface DashboardFile {

@@ -152,6 +152,20 @@ describe('SLO dashboard', () => {
   });
 });
 
+describe('anomaly annotations', () => {
+  it('App and GPU dashboards show AnomalyDetected only when anomalies are configured', () => {
+    const annotated = buildDashboards({ profile: 'nvidia', datasourceUid: 'obsctl-prometheus', anomalies: true });
+    for (const uid of ['obsctl-app', 'obsctl-gpu']) {
+      const list = (annotated.find((d) => d.uid === uid)!.json.annotations as { list: { name: string; expr: string }[] }).list;
+      expect(list).toEqual([expect.objectContaining({ name: 'Anomalies', expr: 'ALERTS{alertname="AnomalyDetected",alertstate="firing"}' })]);
+      expect(promqlSyntaxErrors(list[0]!.expr)).toEqual([]);
+    }
+    expect(JSON.stringify(annotated.find((d) => d.uid === 'obsctl-host')!.json)).not.toContain('AnomalyDetected');
+    const plain = buildDashboards({ profile: 'nvidia', datasourceUid: 'obsctl-prometheus' });
+    expect(JSON.stringify(plain)).not.toContain('AnomalyDetected');
+  });
+});
+
 describe('obsctl gate', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-gate-'));
   const config = path.join(dir, 'obsctl.yaml');

@@ -56,6 +56,6 @@ export function renderDashboardProvider(): Record<string, unknown> {
   };
 }
 
-export function dashboardsFor(profile: GpuProfile, gpu: boolean, slos: SloPanelSpec[] = []): DashboardFile[] {
-  return buildDashboards({ profile: gpu ? profile : 'none', datasourceUid: prometheusDatasourceUid, slos });
+export function dashboardsFor(profile: GpuProfile, gpu: boolean, slos: SloPanelSpec[] = [], anomalies = false): DashboardFile[] {
+  return buildDashboards({ profile: gpu ? profile : 'none', datasourceUid: prometheusDatasourceUid, slos, anomalies });
 }

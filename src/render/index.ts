@@ -56,7 +56,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   files.set('compose.yaml', yamlFile('docker compose project', compose));
   let rules = new Map<string, string>();
   let prometheus: ReturnType<typeof renderPrometheusConfig> | undefined;
-  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent, sloPanels(config));
+  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent, sloPanels(config), config.anomalies.length > 0);
 
   if (!exportersOnly) {
     rules = renderRuleFiles(config, content, gpuContent, contentProfile);
