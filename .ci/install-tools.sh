@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real tools obsctl's tests run, into $TOOLS_DIR/bin, from Debian packages extracted
-# with dpkg -x (nothing else on the system changes):
+# with dpkg -x (nothing else on the system changes, except chromium and tmux below):
 #
 #   promtool, prometheus      3.5.x  Debian unstable  (the pinned image is Prometheus 3.5)
 #   amtool                    0.33.x Debian unstable  (newer than the pin: proves an upgrade is safe;
@@ -18,6 +18,19 @@ TOOLS_DIR=${TOOLS_DIR:-/opt/obsctl-tools}
 CACHE=${OBSCTL_DEB_CACHE:-/var/cache/obsctl-images}
 mkdir -p "$TOOLS_DIR/bin" "$TOOLS_DIR/versions" "$CACHE"
 LOG="$CACHE/tools-apt.log"
+
+# obsctl watch's tests drive Debian's chromium (its page, headless) and tmux (its terminal view):
+# installed system-wide with apt from the host's own Debian sources when missing.
+missing=()
+command -v tmux >/dev/null || missing+=(tmux)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || { echo "install-tools: ${missing[*]} missing; install them (Debian: apt-get install ${missing[*]})"; exit 1; }
+  echo "install-tools: installing ${missing[*]} (Debian)"
+  { apt-get -o DPkg::Lock::Timeout=600 update &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" fonts-dejavu-core; } >"$CACHE/tools-apt-watch.log" 2>&1 ||
+    { echo "install-tools: apt-get install ${missing[*]} failed (see $CACHE/tools-apt-watch.log)"; exit 1; }
+fi
 
 # tool name in bin/ -> suite:package:path inside the package
 TOOLS=(

@@ -154,6 +154,23 @@ export async function run(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/status.js')).status));
 
   program
+    .command('watch')
+    .description('live stack state: services, targets, firing alerts, GPUs (a terminal view, lines, NDJSON or SSE)')
+    .addOption(config())
+    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
+    .option('--prometheus <url>', 'watch a stack elsewhere: its Prometheus URL')
+    .option('--alertmanager <url>', 'its Alertmanager URL')
+    .option('--interval <duration>', 'how often Prometheus and Alertmanager are polled', '2s')
+    .option('--json', 'NDJSON: one event per line', false)
+    .option('--until <event[:match]>', 'exit 0 at the first such event (e.g. target_up:node-exporter)')
+    .option('--timeout <duration>', 'give up after this long (exit 1 with --until)')
+    .option('--serve <host:port>', 'also serve the events as SSE (/events), a page (/) and metrics (/metrics)')
+    .option('--token <token>', 'token SSE clients must send (default: OBSCTL_WATCH_TOKEN or a random one)')
+    .option('--no-token', 'no token (only with a loopback --serve address)')
+    .option('--max-clients <n>', 'concurrent SSE clients', '10')
+    .action(action(async () => (await import('./commands/watch.js')).watch));
+
+  program
     .command('logs [service]')
     .description('show the logs of the stack or of one service')
     .addOption(config())

@@ -10,6 +10,8 @@ export interface ContainerSummary {
   image: string;
   created: number; // unix seconds
   startedAt?: string;
+  /** How often the engine restarted it (restart policy); watch shows it. */
+  restarts?: number;
   ports: { hostIp: string; hostPort: number; containerPort: number }[];
   /** Stands in for real hardware (the simulated GPU exporter). */
   simulated: boolean;
@@ -70,6 +72,7 @@ export class DockerodeEngine implements Engine {
         image: c.Image,
         created: c.Created,
         ...(inspect.State.StartedAt ? { startedAt: inspect.State.StartedAt } : {}),
+        restarts: inspect.RestartCount ?? 0,
         simulated: c.Labels['org.obsctl.simulated'] === 'true',
         ports: (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ hostIp: p.IP ?? '', hostPort: p.PublicPort, containerPort: p.PrivatePort })),
       });
