@@ -141,6 +141,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--prometheus <url>', 'the Prometheus to ask (default: this stack\'s)')
     .option('--wait <duration>', 'watch this long (a canary), exiting at the first NO-GO')
     .option('--every <duration>', 'with --wait: how often to look', '30s')
+    .option('--timeout <seconds>', 'per Prometheus query (the period\'s budget reads days of samples)', '30')
     .option('--junit <file>', 'also write JUnit XML to this file')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/gate.js')).gateCommand));

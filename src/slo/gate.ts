@@ -4,7 +4,7 @@
 // "cannot tell" (no data, Prometheus unreachable) is its own verdict, never a GO.
 import type { Config, Slo } from '../config/schema.js';
 import { formatNumber } from '../render/thresholds.js';
-import { describeFailure, promQuery, type Fetch } from '../verify/http.js';
+import { describeFailure, getJson, type Fetch } from '../verify/http.js';
 import { BURN_ALERT, sloPlan } from './rules.js';
 import { sliExprs, sliKind } from './sli.js';
 
@@ -27,13 +27,24 @@ export interface GateOptions {
   window: string;
   /** NO-GO above this burn rate over the window (1 = spending exactly the budget) */
   maxBurn: number;
+  /** per query; the period's budget reads days of raw samples */
+  timeoutMs?: number;
   fetchImpl?: Fetch;
+}
+
+interface PromVector {
+  data?: { result?: { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+async function promQuery(base: string, query: string, o: GateOptions) {
+  const r = await getJson<PromVector>(`${base}/api/v1/query?query=${encodeURIComponent(query)}`, { timeoutMs: o.timeoutMs ?? 30_000, ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}) });
+  return { ...r, series: r.body?.data?.result ?? [] };
 }
 
 const pct = (r: number) => `${formatNumber(Math.round(r * 1000) / 10)} %`;
 
-async function scalar(prometheus: string, expr: string, fetchImpl?: Fetch): Promise<number | undefined | Error> {
-  const r = await promQuery(prometheus, expr, fetchImpl);
+async function scalar(prometheus: string, expr: string, o: GateOptions): Promise<number | undefined | Error> {
+  const r = await promQuery(prometheus, expr, o);
   if (!r.ok) return new Error(describeFailure(r));
   const v = r.series[0]?.value[1];
   if (v === undefined) return undefined;
@@ -46,10 +57,10 @@ export async function gateSlo(prometheus: string, slo: Slo, config: Config, o: G
   const exprs = sliExprs(sliKind(slo, config));
   const base = { slo: slo.name, window: o.window, paging: [] as string[] };
   const [ratio, events, periodRatio, alerts] = await Promise.all([
-    scalar(prometheus, exprs.errorRatio(o.window), o.fetchImpl),
-    scalar(prometheus, exprs.eventRate(o.window), o.fetchImpl),
-    scalar(prometheus, exprs.errorRatio(plan.period), o.fetchImpl),
-    promQuery(prometheus, `ALERTS{alertname="${BURN_ALERT}",alertstate="firing",slo="${slo.name}",action="page"}`, o.fetchImpl),
+    scalar(prometheus, exprs.errorRatio(o.window), o),
+    scalar(prometheus, exprs.eventRate(o.window), o),
+    scalar(prometheus, exprs.errorRatio(plan.period), o),
+    promQuery(prometheus, `ALERTS{alertname="${BURN_ALERT}",alertstate="firing",slo="${slo.name}",action="page"}`, o),
   ]);
   for (const r of [ratio, events, periodRatio]) {
     if (r instanceof Error) return { ...base, verdict: 'unknown', reason: `Prometheus at ${prometheus} did not answer: ${r.message}` };

@@ -17,6 +17,7 @@ export interface GateOptions {
   prometheus?: string;
   wait?: string;
   every: string;
+  timeout: string;
   json: boolean;
   junit?: string;
 }
@@ -38,7 +39,8 @@ export async function gateCommand(options: GateOptions): Promise<number> {
   }
   if (slos.length === 0) throw errors.usage('obsctl.yaml has no slos: to gate on', 'Add an SLO under slos: (docs/slo.md).');
   const prometheus = (options.prometheus ?? serviceUrls(config).prometheus).replace(/\/+$/, '');
-  const evaluate = () => gate(prometheus, slos, config, { window: options.window, maxBurn });
+  const timeoutMs = (Number.parseInt(options.timeout, 10) || 30) * 1000;
+  const evaluate = () => gate(prometheus, slos, config, { window: options.window, maxBurn, timeoutMs });
 
   let verdicts: SloVerdict[] = await evaluate();
   let result: Verdict = overall(verdicts);
