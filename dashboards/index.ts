@@ -1,6 +1,7 @@
 // Dashboards as code: buildDashboards({ profile, datasourceUid }) -> one DashboardFile per dashboard.
 // Pure and deterministic: the same options give byte-identical JSON (no clock, no randomness; panel
 // ids are assigned in order). The renderer writes `json` to grafana/dashboards/<fileName>.
+import { profileCapabilities } from '../src/render/capabilities.js';
 import { withAnomalyAnnotations } from './anomalies.js';
 import { APP_UID, appDashboard } from './app.js';
 import { GPU_UID, gpuDashboard } from './gpu.js';
@@ -23,8 +24,9 @@ export function buildDashboards(opts: BuildOptions): DashboardFile[] {
     throw new Error(`datasourceUid must be a fixed uid, got ${JSON.stringify(datasourceUid)}`);
   }
   const slos = opts.slos ?? [];
-  const files = [overviewDashboard(datasourceUid, profile, slos.length ? [{ title: 'SLOs', uid: SLO_UID }] : [])];
-  if (profile !== 'none') files.push(gpuDashboard(datasourceUid, profile));
+  const gpu = profile === 'none' ? undefined : (opts.gpu ?? profileCapabilities(profile));
+  const files = [overviewDashboard(datasourceUid, profile, gpu, slos.length ? [{ title: 'SLOs', uid: SLO_UID }] : [])];
+  if (profile !== 'none' && gpu) files.push(gpuDashboard(datasourceUid, profile, gpu));
   files.push(hostDashboard(datasourceUid), appDashboard(datasourceUid), stackDashboard(datasourceUid));
   if (slos.length) files.push(sloDashboard(datasourceUid, slos));
   // Only with `anomalies:` configured: otherwise there is no AnomalyDetected rule to show.

@@ -41,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--name <name>', 'stack name (default: the directory name)')
     .addOption(new Option('--gpu <profile>', 'host profile instead of detection').choices(['auto', 'none', 'nvidia', 'gb10']))
     .option('--app <url>', 'also add your service at URL as a scrape target')
+    .option('--schema', 'only (re)write obsctl.schema.json beside obsctl.yaml for this obsctl version (after an upgrade)', false)
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/init.js')).init));
 
@@ -63,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .option('-o, --out <dir>', 'output directory (default: .obsctl/stack beside obsctl.yaml)')
     .option('--dry-run', 'list what would change, write nothing', false)
-    .option('--simulate-gpu [profile]', 'replace the GPU exporter by recorded real output (nvidia|gb10)')
+    .option('--simulate-gpu [profile]', 'replace the GPU exporter by recorded real output (nvidia|gb10, or a recording FILE)')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/render.js')).renderCommand));
 
@@ -74,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .option('--dir <dir>', 'validate an already rendered stack directory instead')
     .option('--strict', 'a missing tool is a failure (use in CI)', false)
-    .option('--simulate-gpu [profile]', 'validate the simulated-GPU variant')
+    .option('--simulate-gpu [profile]', 'validate the simulated-GPU variant (nvidia|gb10|FILE)')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/validate.js')).validateCommand));
 
@@ -85,9 +86,18 @@ export async function run(argv: string[]): Promise<number> {
     .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .addOption(new Option('--pull <policy>', 'image pulls (default: images.pull_policy)').choices(['missing', 'always', 'never']))
     .option('--timeout <seconds>', 'how long to wait for healthy services', '180')
-    .option('--simulate-gpu [profile]', 'no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10)')
+    .option('--simulate-gpu [profile]', 'no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10, or a FILE from `obsctl gpu record`)')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/up.js')).up));
+
+  program
+    .command('doctor')
+    .description('read-only check of this host for obsctl.yaml: engine, Compose, GPU, ports, disk, images, clock; each finding with its fix')
+    .addOption(config())
+    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
+    .option('--simulate-gpu [profile]', 'check for the simulated-GPU variant (no GPU runtime needed)')
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/doctor.js')).doctor));
 
   program
     .command('verify')
@@ -98,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--alertmanager <url>', 'its Alertmanager URL')
     .option('--grafana <url>', 'its Grafana URL')
     .option('--wait <duration>', 'retry until every check passes or this long has passed (e.g. 2m)')
+    .option('--no-wait', 'judge now: on a new stack, checks whose data cannot exist yet are listed as pending')
     .option('--static', 'no running stack: render, validate --strict and rule unit tests (for pull requests)', false)
     .option('--strict', 'warnings fail too', false)
     .option('--timeout <seconds>', 'per-check timeout', '10')
@@ -123,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
     .description('CI without a GPU: render, validate --strict, up --simulate-gpu, verify --wait, down')
     .addOption(config())
     .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
-    .option('--simulate-gpu [profile]', 'GPU profile to simulate (default: gb10 if configured, else nvidia)')
+    .option('--simulate-gpu [profile]', 'GPU to simulate: nvidia|gb10 or a recording FILE (default: gb10 if configured, else nvidia)')
     .option('--wait <duration>', 'how long verify may wait for first scrapes and rules', '2m')
     .option('--timeout <seconds>', 'per-check timeout', '10')
     .option('--junit <file>', 'write JUnit XML of every step and check')
@@ -145,6 +156,19 @@ export async function run(argv: string[]): Promise<number> {
     .option('--junit <file>', 'also write JUnit XML to this file')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/gate.js')).gateCommand));
+
+  program
+    .command('gpu')
+    .description('GPU tools')
+    .command('record')
+    .description("capture a live dcgm-exporter's /metrics into a file that --simulate-gpu=FILE replays (pod/namespace/hostname labels removed)")
+    .option('--url <url>', "the exporter's /metrics URL", 'http://127.0.0.1:9400/metrics')
+    .option('-o, --out <file>', 'write the recording here (default: stdout)')
+    .option('--duration <duration>', 'how long to record (several scrapes are merged)', '30s')
+    .option('--interval <duration>', 'time between scrapes', '5s')
+    .option('--keep-labels', 'keep the pod/namespace/container/hostname labels', false)
+    .option('--json', 'machine-readable summary', false)
+    .action(action(async () => (await import('./commands/gpu.js')).gpuRecord));
 
   program
     .command('status')

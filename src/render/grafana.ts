@@ -5,6 +5,7 @@ import type { DashboardFile } from '../../dashboards/index.js';
 import type { SloPanelSpec } from '../../dashboards/slo.js';
 import { buildDashboards } from '../../dashboards/index.js';
 import type { Config } from '../config/schema.js';
+import type { GpuCapabilities } from './capabilities.js';
 import type { GpuProfile } from './profile.js';
 
 export const prometheusDatasourceUid = 'obsctl-prometheus';
@@ -56,6 +57,6 @@ export function renderDashboardProvider(): Record<string, unknown> {
   };
 }
 
-export function dashboardsFor(profile: GpuProfile, gpu: boolean, slos: SloPanelSpec[] = [], anomalies = false): DashboardFile[] {
-  return buildDashboards({ profile: gpu ? profile : 'none', datasourceUid: prometheusDatasourceUid, slos, anomalies });
+export function dashboardsFor(profile: GpuProfile, gpu: boolean, capabilities?: GpuCapabilities, slos: SloPanelSpec[] = [], anomalies = false): DashboardFile[] {
+  return buildDashboards({ profile: gpu ? profile : 'none', datasourceUid: prometheusDatasourceUid, ...(capabilities ? { gpu: capabilities } : {}), slos, anomalies });
 }
