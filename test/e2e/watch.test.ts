@@ -114,6 +114,7 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
     const down = await first('target_down node-exporter', (e) => e.type === 'target_down' && e.subject.startsWith('node-exporter '), stopAt0);
     expect(down.at - stoppedAt, 'target_down within 2 scrape intervals (2 s) + 2 s').toBeLessThanOrEqual(2 * 2000 + 2000);
     expect(down.event.evidence.lastError).not.toBe('');
+    console.log(`watch e2e: service_health_changed ${health.at - stoppedAt} ms, target_down ${down.at - stoppedAt} ms after docker stop returned`);
 
     await waitFor('target_down over SSE', async () => sse.some((e) => e.type === 'target_down' && e.id === down.event.id), 5000, 100);
     es.close();
