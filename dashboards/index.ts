@@ -1,6 +1,7 @@
 // Dashboards as code: buildDashboards({ profile, datasourceUid }) -> one DashboardFile per dashboard.
 // Pure and deterministic: the same options give byte-identical JSON (no clock, no randomness; panel
 // ids are assigned in order). The renderer writes `json` to grafana/dashboards/<fileName>.
+import { profileCapabilities } from '../src/render/capabilities.js';
 import { APP_UID, appDashboard } from './app.js';
 import { GPU_UID, gpuDashboard } from './gpu.js';
 import { HOST_UID, hostDashboard } from './host.js';
@@ -20,8 +21,9 @@ export function buildDashboards(opts: BuildOptions): DashboardFile[] {
   if (datasourceUid === '' || datasourceUid.includes('$')) {
     throw new Error(`datasourceUid must be a fixed uid, got ${JSON.stringify(datasourceUid)}`);
   }
-  const files = [overviewDashboard(datasourceUid, profile)];
-  if (profile !== 'none') files.push(gpuDashboard(datasourceUid, profile));
+  const gpu = profile === 'none' ? undefined : (opts.gpu ?? profileCapabilities(profile));
+  const files = [overviewDashboard(datasourceUid, profile, gpu)];
+  if (profile !== 'none' && gpu) files.push(gpuDashboard(datasourceUid, profile, gpu));
   files.push(hostDashboard(datasourceUid), appDashboard(datasourceUid), stackDashboard(datasourceUid));
   return files;
 }

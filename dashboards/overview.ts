@@ -1,12 +1,15 @@
 // Overview: one screen with every host, its CPU, memory and (GPU profiles) GPU state, and the
 // alerts that fire. The detail lives in the Host, GPU, App and Stack dashboards.
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { GpuCapabilities } from '../src/render/capabilities.js';
 import {
   REC,
   TEMP_THRESHOLDS,
   UNITS,
   datasourceVariable,
+  fill,
   finish,
+  gpuCount,
   queryVariable,
   ratioThresholds,
   redFrom,
@@ -19,6 +22,7 @@ import {
   type DashboardSpec,
   type Profile,
   type Query,
+  type TimeseriesOpts,
 } from './shared.js';
 
 export const OVERVIEW_UID = 'obsctl-overview';
@@ -31,8 +35,10 @@ interface Column {
   gauge?: boolean;
 }
 
-export function overviewDashboard(uid: string, profile: Profile): DashboardFile {
-  const gpu = profile !== 'none';
+export function overviewDashboard(uid: string, profile: Profile, caps?: GpuCapabilities): DashboardFile {
+  const gpu = profile !== 'none' && caps !== undefined;
+  // GPU columns and panels only for fields the GPU reports (GpuCapabilities).
+  const has = (...fields: string[]) => gpu && fields.every((f) => caps.fields.includes(f));
   const H = `{${sel('host')}}`;
   const HI = `{${sel('host', 'instance')}}`;
   const memUsed = `1 - node_memory_MemAvailable_bytes${H} / node_memory_MemTotal_bytes${H}`;
@@ -49,14 +55,10 @@ export function overviewDashboard(uid: string, profile: Profile): DashboardFile 
     },
     { header: 'Load / CPU', expr: `max by (host) (${REC.load1PerCpu}${H})`, unit: UNITS.short, thresholds: ratioThresholds(1, 2) },
   ];
-  if (gpu) {
-    columns.push(
-      { header: 'GPU util', expr: `avg by (host) (DCGM_FI_DEV_GPU_UTIL${H})`, unit: UNITS.percent },
-      { header: 'GPU temp (max)', expr: `max by (host) (DCGM_FI_DEV_GPU_TEMP${H})`, unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS },
-      { header: 'GPU power', expr: `sum by (host) (DCGM_FI_DEV_POWER_USAGE${H})`, unit: UNITS.watt },
-    );
-  }
-  if (profile === 'nvidia') {
+  if (has('DCGM_FI_DEV_GPU_UTIL')) columns.push({ header: 'GPU util', expr: `avg by (host) (DCGM_FI_DEV_GPU_UTIL${H})`, unit: UNITS.percent });
+  if (has('DCGM_FI_DEV_GPU_TEMP')) columns.push({ header: 'GPU temp (max)', expr: `max by (host) (DCGM_FI_DEV_GPU_TEMP${H})`, unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS });
+  if (has('DCGM_FI_DEV_POWER_USAGE')) columns.push({ header: 'GPU power', expr: `sum by (host) (DCGM_FI_DEV_POWER_USAGE${H})`, unit: UNITS.watt });
+  if (has('DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE')) {
     columns.push({
       header: 'GPU memory',
       expr: `max by (host) (DCGM_FI_DEV_FB_USED${H} / (DCGM_FI_DEV_FB_USED${H} + DCGM_FI_DEV_FB_FREE${H}))`,
@@ -88,26 +90,18 @@ export function overviewDashboard(uid: string, profile: Profile): DashboardFile 
     hosts = hosts.overrideByName(c.header, props);
   });
 
-  const gpuPanels: DashboardSpec['items'] = gpu
+  const gpuSeries: Array<[string, string, TimeseriesOpts]> = [
+    ['DCGM_FI_DEV_GPU_UTIL', 'GPU utilisation', { unit: UNITS.percent, min: 0, max: 100 }],
+    ['DCGM_FI_DEV_GPU_TEMP', 'GPU temperature', { unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS, showThresholds: true }],
+    ['DCGM_FI_DEV_POWER_USAGE', 'GPU power', { unit: UNITS.watt, min: 0 }],
+  ];
+  const shown = gpuSeries.filter(([field]) => has(field));
+  const gpuPanels: DashboardSpec['items'] = shown.length
     ? [
         row('GPUs'),
-        timeseriesPanel(uid, 'GPU utilisation', [{ expr: `DCGM_FI_DEV_GPU_UTIL${H}`, legend: '{{host}} GPU {{gpu}}' }], {
-          unit: UNITS.percent,
-          min: 0,
-          max: 100,
-          w: 8,
-        }),
-        timeseriesPanel(uid, 'GPU temperature', [{ expr: `DCGM_FI_DEV_GPU_TEMP${H}`, legend: '{{host}} GPU {{gpu}}' }], {
-          unit: UNITS.celsius,
-          thresholds: TEMP_THRESHOLDS,
-          showThresholds: true,
-          w: 8,
-        }),
-        timeseriesPanel(uid, 'GPU power', [{ expr: `DCGM_FI_DEV_POWER_USAGE${H}`, legend: '{{host}} GPU {{gpu}}' }], {
-          unit: UNITS.watt,
-          min: 0,
-          w: 8,
-        }),
+        ...shown.map(([field, title, o]) =>
+          timeseriesPanel(uid, title, [{ expr: `${field}${H}`, legend: '{{host}} GPU {{gpu}}' }], { ...o, w: 24 / shown.length }),
+        ),
       ]
     : [];
 
@@ -127,10 +121,11 @@ export function overviewDashboard(uid: string, profile: Profile): DashboardFile 
     }),
   ];
   if (gpu) {
-    stats.push(
-      statPanel(uid, 'GPUs', [{ expr: `count(DCGM_FI_DEV_GPU_TEMP${H})` }], { unit: UNITS.short, graph: false }),
-      statPanel(uid, 'Hottest GPU', [{ expr: `max(DCGM_FI_DEV_GPU_TEMP${H})` }], { unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS }),
-    );
+    // Counted from the gpu/UUID labels of the fields this GPU reports, never from one optional field.
+    stats.push(statPanel(uid, 'GPUs', [{ expr: gpuCount(caps.fields, H) }], { unit: UNITS.short, graph: false }));
+  }
+  if (has('DCGM_FI_DEV_GPU_TEMP')) {
+    stats.push(statPanel(uid, 'Hottest GPU', [{ expr: `max(DCGM_FI_DEV_GPU_TEMP${H})` }], { unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS }));
   }
 
   return finish({
@@ -144,7 +139,7 @@ export function overviewDashboard(uid: string, profile: Profile): DashboardFile 
     ],
     items: [
       // One line of stats, as wide as there are stats.
-      ...stats.map((b) => b.span(24 / stats.length)),
+      ...stats.map((b, i) => b.span(fill(stats.length)[i]!)),
       hosts,
       row('Hosts'),
       timeseriesPanel(uid, 'CPU utilisation', [{ expr: `${REC.cpuUtilisation}${H}`, legend: '{{host}}' }], {

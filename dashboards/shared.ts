@@ -1,6 +1,8 @@
 // Common bits of obsctl's dashboards: the datasource reference, variables, units, panel helpers and
 // the final conversion to plain JSON. Everything here is pure: no clock, no randomness, no I/O.
 import { appMetrics } from '../src/metrics/names.js';
+import type { GpuCapabilities } from '../src/render/capabilities.js';
+import * as text from '@grafana/grafana-foundation-sdk/text';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -17,6 +19,8 @@ export interface BuildOptions {
   profile: Profile;
   /** uid of the provisioned Prometheus datasource (design.md: `obsctl-prometheus`). */
   datasourceUid: string;
+  /** What the GPU(s) really report; default: the profile's expected counters. */
+  gpu?: GpuCapabilities;
 }
 
 export interface DashboardFile {
@@ -298,6 +302,27 @@ export function tablePanel(uid: string, title: string, queries: Query[], o: Tabl
     p.withTransformation({ id: 'organize', options: { excludeByName } });
   }
   return p;
+}
+
+/** A Markdown note (what this GPU does not report, and why). */
+export function textPanel(title: string, markdown: string, o: { w?: number; h?: number } = {}): text.PanelBuilder {
+  return new text.PanelBuilder().title(title).mode(text.TextMode.Markdown).content(markdown).span(o.w ?? 24).height(o.h ?? 4);
+}
+
+/**
+ * GPUs counted from the gpu/UUID labels of the DCGM fields this GPU reports (up to three, joined
+ * with `or`, so one field missing on some host of a fleet does not hide its GPUs), never from a
+ * fixed optional field such as GPU_TEMP. `selector` is the `{...}` to apply to each.
+ */
+export function gpuCount(fields: string[], selector: string): string {
+  const prefer = ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_POWER_USAGE'];
+  const chosen = [...prefer.filter((f) => fields.includes(f)), ...fields.filter((f) => !prefer.includes(f))].slice(0, 3);
+  return `count(count by (host, instance, gpu, UUID) (${chosen.map((f) => `${f}${selector}`).join(' or ')}))`;
+}
+
+/** Widths for n panels on one line that fill the 24 columns exactly (the first ones get the rest). */
+export function fill(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.floor(24 / n) + (i < 24 % n ? 1 : 0));
 }
 
 export function row(title: string): dashboard.RowBuilder {

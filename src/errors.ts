@@ -44,4 +44,18 @@ export const errors = {
   dockerUnavailable: (reason: string, hint: string) =>
     new UserError('DOCKER_UNAVAILABLE', `Docker engine is not reachable: ${reason}`, hint, ExitCode.environment),
   usage: (message: string, hint?: string) => new UserError('USAGE', message, hint, ExitCode.badInput),
+  gpuRecordingInvalid: (file: string, reason: string) =>
+    new UserError(
+      'GPU_RECORDING_INVALID',
+      `${file}: ${reason}`,
+      'Pass a dcgm-exporter /metrics output (e.g. made by `obsctl gpu record --out FILE` on the GPU host), or `--simulate-gpu nvidia|gb10` for the built-in recording.',
+      ExitCode.badInput,
+    ),
+  gpuExporterUnreachable: (url: string, reason: string) =>
+    new UserError(
+      'GPU_EXPORTER_UNREACHABLE',
+      `Cannot read ${url}: ${reason}`,
+      'Is dcgm-exporter running and listening there? With obsctl\'s stack, pass its address: --url http://ADDRESS:9400/metrics (docker inspect shows the container address).',
+      ExitCode.environment,
+    ),
 };

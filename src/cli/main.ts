@@ -63,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .option('-o, --out <dir>', 'output directory (default: .obsctl/stack beside obsctl.yaml)')
     .option('--dry-run', 'list what would change, write nothing', false)
-    .option('--simulate-gpu [profile]', 'replace the GPU exporter by recorded real output (nvidia|gb10)')
+    .option('--simulate-gpu [profile]', 'replace the GPU exporter by recorded real output (nvidia|gb10, or a recording FILE)')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/render.js')).renderCommand));
 
@@ -74,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .option('--dir <dir>', 'validate an already rendered stack directory instead')
     .option('--strict', 'a missing tool is a failure (use in CI)', false)
-    .option('--simulate-gpu [profile]', 'validate the simulated-GPU variant')
+    .option('--simulate-gpu [profile]', 'validate the simulated-GPU variant (nvidia|gb10|FILE)')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/validate.js')).validateCommand));
 
@@ -85,7 +85,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
     .addOption(new Option('--pull <policy>', 'image pulls (default: images.pull_policy)').choices(['missing', 'always', 'never']))
     .option('--timeout <seconds>', 'how long to wait for healthy services', '180')
-    .option('--simulate-gpu [profile]', 'no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10)')
+    .option('--simulate-gpu [profile]', 'no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10, or a FILE from `obsctl gpu record`)')
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/up.js')).up));
 
@@ -123,13 +123,26 @@ export async function run(argv: string[]): Promise<number> {
     .description('CI without a GPU: render, validate --strict, up --simulate-gpu, verify --wait, down')
     .addOption(config())
     .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
-    .option('--simulate-gpu [profile]', 'GPU profile to simulate (default: gb10 if configured, else nvidia)')
+    .option('--simulate-gpu [profile]', 'GPU to simulate: nvidia|gb10 or a recording FILE (default: gb10 if configured, else nvidia)')
     .option('--wait <duration>', 'how long verify may wait for first scrapes and rules', '2m')
     .option('--timeout <seconds>', 'per-check timeout', '10')
     .option('--junit <file>', 'write JUnit XML of every step and check')
     .option('--keep', 'leave the stack running afterwards', false)
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/ci.js')).ci));
+
+  program
+    .command('gpu')
+    .description('GPU tools')
+    .command('record')
+    .description("capture a live dcgm-exporter's /metrics into a file that --simulate-gpu=FILE replays (pod/namespace/hostname labels removed)")
+    .option('--url <url>', "the exporter's /metrics URL", 'http://127.0.0.1:9400/metrics')
+    .option('-o, --out <file>', 'write the recording here (default: stdout)')
+    .option('--duration <duration>', 'how long to record (several scrapes are merged)', '30s')
+    .option('--interval <duration>', 'time between scrapes', '5s')
+    .option('--keep-labels', 'keep the pod/namespace/container/hostname labels', false)
+    .option('--json', 'machine-readable summary', false)
+    .action(action(async () => (await import('./commands/gpu.js')).gpuRecord));
 
   program
     .command('status')

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { loadContent } from '../content.js';
 import { render, type RenderResult } from '../render/index.js';
 import { resolveProfile, type GpuProfile } from '../render/profile.js';
+import { describeGpu } from '../render/capabilities.js';
 import { detectGpu, type GpuDetection } from '../runtime/gpu-detect.js';
+import { resolveSimulation } from '../runtime/gpu-recording.js';
 import type { LoadedConfig } from './context.js';
 
 export interface PreparedStack {
@@ -38,7 +40,8 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
   const notes: string[] = [];
   const host = chooseHost(loaded, options.host);
   const self = loaded.config.hosts.find((h) => h.name === host);
-  const simulated = options.simulateGpu === true ? 'nvidia' : options.simulateGpu || undefined;
+  const simulation = resolveSimulation(options.simulateGpu, process.cwd());
+  const simulated = simulation?.profile;
   let detection: GpuDetection | undefined;
   let profile: GpuProfile;
   if (self) {
@@ -56,7 +59,21 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
     profile = loaded.config.gpu;
   }
   const sharedRootMount = rootMountIsShared();
-  const result = render(loaded.config, { profile, simulateGpu: Boolean(simulated), ...(sharedRootMount === false ? { sharedRootMount } : {}), ...(host ? { host } : {}) }, loadContent());
+  const recording = simulation?.recording;
+  if (recording) notes.push(`GPU replayed from ${path.relative(process.cwd(), recording.file) || recording.file}: ${recording.capabilities.fields.length} DCGM fields (${describeGpu(recording.capabilities)})`);
+  const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : undefined;
+  const result = render(
+    loaded.config,
+    {
+      profile,
+      simulateGpu: Boolean(simulated),
+      ...(sharedRootMount === false ? { sharedRootMount } : {}),
+      ...(host ? { host } : {}),
+      ...(gpuCapabilities ? { gpuCapabilities } : {}),
+      ...(recording ? { simulateGpuRecording: recording.text } : {}),
+    },
+    loadContent(),
+  );
   return { result, profile, ...(detection ? { detection } : {}), notes };
 }
 

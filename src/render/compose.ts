@@ -134,7 +134,8 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
         image: imageFor(config, 'dcgm-simulator'),
         user: '65534:65534',
         command: ['node', '/sim/dcgm-simulator.mjs'],
-        environment: { SIM_PROFILE: options.profile, SIM_PORT: '9400' },
+        // A recording given by the user is replayed as recorded: every field and label it has.
+        environment: { SIM_PROFILE: options.simulateGpuRecording ? 'replay' : options.profile, SIM_PORT: '9400' },
         volumes: ['./dcgm-sim:/sim:ro'],
         healthcheck: {
           test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:9400/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],

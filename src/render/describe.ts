@@ -3,6 +3,7 @@
 import { parse } from 'yaml';
 import type { DashboardFile } from '../../dashboards/index.js';
 import type { Config } from '../config/schema.js';
+import type { GpuCapabilities } from './capabilities.js';
 import { seconds } from '../duration.js';
 import { dashboardExpressions } from '../validate/promql-exprs.js';
 import { countersFor, requiredGpuMetrics } from './dcgm.js';
@@ -44,6 +45,7 @@ export interface DescribeInput {
   ruleFiles: Map<string, string>;
   dashboards: DashboardFile[];
   secrets: StackSecret[];
+  gpuCapabilities: Record<string, GpuCapabilities>;
 }
 
 // Dashboards are re-read by Grafana's file provider every 30 s: no restart for them.
@@ -74,13 +76,16 @@ export function describeStack(input: DescribeInput): StackManifest {
   const { config, place } = input;
   const services = Object.entries(input.compose.services).map(([name, s]) => describeService(name, s));
   const appTargets = new Map(config.targets.map((t) => [t.name, t.required_metrics]));
+  // Only what some GPU of this stack reports is required (a vGPU has no temperature, GB10 no FB_*).
+  const reported = new Set(Object.values(input.gpuCapabilities).flatMap((c) => c.fields));
+  const gpuRequired = requiredGpuMetrics(input.gpuProfile).filter((m) => reported.size === 0 || reported.has(m));
   const prom = input.prometheus;
   const scrapeJobs = (prom?.scrape_configs ?? []).map((j) => ({
     name: j.job_name,
     intervalSeconds: seconds(j.scrape_interval ?? prom!.global.scrape_interval),
     targets: (j.static_configs ?? []).flatMap((c) => c.targets),
     fileSd: (j.file_sd_configs ?? []).flatMap((c) => c.files),
-    requiredMetrics: j.job_name === 'node-exporter' ? nodeMetrics : j.job_name === 'dcgm-exporter' ? requiredGpuMetrics(input.gpuProfile) : (appTargets.get(j.job_name) ?? []),
+    requiredMetrics: j.job_name === 'node-exporter' ? nodeMetrics : j.job_name === 'dcgm-exporter' ? gpuRequired : (appTargets.get(j.job_name) ?? []),
   }));
   const inventory = prom && place.role === 'central'
     ? (['dcgm-exporter', 'node-exporter'] as const).flatMap((job) => fileSdGroups(place, job).flatMap((g) => g.targets.map((target) => ({ host: g.labels.host!, job, target }))))
@@ -104,6 +109,7 @@ export function describeStack(input: DescribeInput): StackManifest {
       simulated: input.simulated && input.gpuProfile !== 'none',
       profiling: input.gpuProfile !== 'none' && !input.simulated && config.exporters.dcgm.profiling && input.gpuProfile !== 'gb10',
       counters: input.gpuProfile === 'none' ? [] : countersFor(input.gpuProfile, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters).map((c) => c.field),
+      capabilities: input.gpuCapabilities,
     },
     addresses: {
       listen: config.listen,

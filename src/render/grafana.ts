@@ -4,6 +4,7 @@
 import type { DashboardFile } from '../../dashboards/index.js';
 import { buildDashboards } from '../../dashboards/index.js';
 import type { Config } from '../config/schema.js';
+import type { GpuCapabilities } from './capabilities.js';
 import type { GpuProfile } from './profile.js';
 
 export const prometheusDatasourceUid = 'obsctl-prometheus';
@@ -55,6 +56,6 @@ export function renderDashboardProvider(): Record<string, unknown> {
   };
 }
 
-export function dashboardsFor(profile: GpuProfile, gpu: boolean): DashboardFile[] {
-  return buildDashboards({ profile: gpu ? profile : 'none', datasourceUid: prometheusDatasourceUid });
+export function dashboardsFor(profile: GpuProfile, gpu: boolean, capabilities?: GpuCapabilities): DashboardFile[] {
+  return buildDashboards({ profile: gpu ? profile : 'none', datasourceUid: prometheusDatasourceUid, ...(capabilities ? { gpu: capabilities } : {}) });
 }

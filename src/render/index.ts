@@ -4,7 +4,9 @@ import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
+import { hostCapabilities, unionCapabilities } from './capabilities.js';
 import { renderCountersCsv } from './dcgm.js';
+import { rulesForCapabilities } from './gpu-rules.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
 import { fileSdGroups, fleetProfile, identity, placement, type Placement } from './inventory.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
@@ -50,15 +52,22 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const contentProfile = fleetProfile(config, place, options.profile);
   const gpuContent = contentProfile !== 'none' && config.exporters.dcgm.enabled;
   const secrets = exportersOnly ? [] : stackSecrets(config);
+  const gpuHosts = place.self
+    ? fullConfig.hosts.map((h) => ({ name: h.name, profile: h === place.self ? options.profile : h.gpu }))
+    : [{ name: config.name, profile: options.profile }];
+  const perHost = hostCapabilities(gpuHosts, options.gpuCapabilities, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters);
+  const gpuCaps = gpuContent ? unionCapabilities(Object.values(perHost)) : undefined;
   const files = new Map<string, string>();
   const compose = renderCompose(config, options, secrets, place);
   files.set('compose.yaml', yamlFile('docker compose project', compose));
   let rules = new Map<string, string>();
   let prometheus: ReturnType<typeof renderPrometheusConfig> | undefined;
-  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent);
+  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent, gpuCaps);
 
   if (!exportersOnly) {
     rules = renderRuleFiles(config, content, gpuContent, contentProfile);
+    // GPU rules only for fields some GPU of this stack reports (nothing silently dead).
+    if (gpuCaps) rules = rulesForCapabilities(rules, gpuCaps.fields).files;
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
     prometheus = renderPrometheusConfig(config, options, hasRules, place, identity(config, place));
     files.set('prometheus/prometheus.yml', yamlFile('Prometheus', prometheus));
@@ -80,7 +89,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   if (gpu && options.simulateGpu) {
     const sim = (name: string) => content.find((f) => f.path === `@sim/${name}`)?.text;
     const script = sim('dcgm-simulator.mjs');
-    const recorded = sim('t4-dcgm-exporter.prom');
+    const recorded = options.simulateGpuRecording ?? sim('t4-dcgm-exporter.prom');
     if (!script || !recorded) throw new Error('render: simulated GPU requested but templates/dcgm-sim content was not loaded');
     files.set('dcgm-sim/dcgm-simulator.mjs', script);
     files.set('dcgm-sim/recorded.prom', recorded);
@@ -103,6 +112,8 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     ruleFiles: rules,
     dashboards,
     secrets,
+    // What each GPU host reports (this host's own on a node; every GPU host's on central).
+    gpuCapabilities: gpuContent ? perHost : gpu && perHost[place.self?.name ?? config.name] ? { [place.self?.name ?? config.name]: perHost[place.self?.name ?? config.name]! } : {},
   });
   files.set(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return {

@@ -56,6 +56,22 @@ export const stackManifestSchema = z.object({
     simulated: z.boolean(),
     profiling: z.boolean(),
     counters: z.array(z.string()),
+    /**
+     * What each GPU host really reports, by host name: the DCGM fields GPU dashboards and rules
+     * were rendered for (from the profile's counters until discovered, or from a recording).
+     */
+    capabilities: z.record(
+      z.string(),
+      z.object({
+        source: z.enum(['profile', 'recording', 'discovered']),
+        fields: z.array(z.string()),
+        models: z.array(z.string()),
+        vgpu: z.boolean(),
+        mig: z.boolean(),
+        unifiedMemory: z.boolean(),
+        constantZero: z.array(z.string()),
+      }),
+    ),
   }),
   addresses: z.object({
     listen: z.string(),

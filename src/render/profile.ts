@@ -1,6 +1,7 @@
 // The host profile decides which GPU parts exist. `auto` is resolved by the shell (nvidia-smi);
 // the renderer only ever sees a concrete profile.
 import type { Config } from '../config/schema.js';
+import type { GpuCapabilities } from './capabilities.js';
 
 export type GpuProfile = 'none' | 'nvidia' | 'gb10';
 
@@ -21,6 +22,13 @@ export interface RenderOptions {
   sharedRootMount?: boolean;
   /** With an inventory: which host's part to render (default: the central one). */
   host?: string;
+  /**
+   * What each GPU host really reports, by host name (the stack name without an inventory):
+   * discovered by `up` or read from a recording. Hosts not in it get their profile's counters.
+   */
+  gpuCapabilities?: Record<string, GpuCapabilities>;
+  /** With simulateGpu: a recorded dcgm-exporter /metrics output to replay instead of the built-in T4. */
+  simulateGpuRecording?: string;
 }
 
 export function resolveProfile(config: Config, detected: GpuProfile): GpuProfile {

@@ -8,7 +8,8 @@ export const configDirs: Record<string, string[]> = {
   prometheus: ['prometheus/'],
   alertmanager: ['alertmanager/'],
   grafana: ['grafana/provisioning/'], // dashboards are re-read by the provider every 30 s
-  'dcgm-exporter': ['dcgm/'],
+  // The simulated exporter reads its recording only at start: a new recording needs a restart.
+  'dcgm-exporter': ['dcgm/', 'dcgm-sim/'],
   blackbox: ['blackbox/'],
 };
 

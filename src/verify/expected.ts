@@ -2,6 +2,7 @@
 // really deployed, including --simulate-gpu) rather than re-derived: scrape jobs and their
 // intervals, rule groups, dashboards' panel queries, and the series each exporter must deliver.
 import type { StackManifest } from '../render/manifest.js';
+import type { GpuCapabilities } from '../render/capabilities.js';
 import type { GpuProfile } from '../render/profile.js';
 export { nodeMetrics } from '../render/describe.js';
 export { seconds } from '../duration.js';
@@ -23,10 +24,13 @@ export interface ExpectedStack {
   webhookAddress?: { host: string; port: number };
   /** Inventory hosts the central stack scrapes through file_sd. */
   inventory: { host: string; job: string; target: string }[];
+  /** What each GPU host reports, as rendered; empty without GPU content. */
+  gpuCapabilities?: Record<string, GpuCapabilities>;
 }
 
 export function expectedFromManifest(manifest: StackManifest): ExpectedStack {
   return {
+    gpuCapabilities: manifest.gpu.capabilities,
     inventory: manifest.inventory,
     project: manifest.project,
     profile: manifest.gpu.profile,

@@ -3,12 +3,14 @@
 import type { ExpectedStack } from '../expected.js';
 import { describeFailure, promQuery } from '../http.js';
 import { fail, pass, warn, type VerifyCheck } from '../types.js';
+import { describeGpu } from '../../render/capabilities.js';
+import { missingFeatures } from '../../render/gpu-features.js';
 
 export async function metricChecks(prometheus: string, expected: ExpectedStack): Promise<VerifyCheck[]> {
   const counts = await promQuery(prometheus, 'sum by (job) (scrape_samples_scraped)');
   if (!counts.ok) return [fail('metrics', 'series', `cannot query Prometheus: ${describeFailure(counts)}`)];
   const perJob = new Map(counts.series.map((s) => [s.metric.job, Number(s.value[1])]));
-  return Promise.all(
+  const jobs = await Promise.all(
     expected.jobs.map(async (job) => {
       const series = perJob.get(job.name) ?? 0;
       if (series > expected.maxSeriesPerJob) {
@@ -29,4 +31,22 @@ export async function metricChecks(prometheus: string, expected: ExpectedStack):
       });
     }),
   );
+  return [...jobs, ...gpuCapabilityChecks(expected)];
+}
+
+/**
+ * One warning per capability a GPU host does not report: its panels and alerts were left out on
+ * purpose, and the user should know that, e.g. that temperature alerts are off on a vGPU guest.
+ */
+export function gpuCapabilityChecks(expected: ExpectedStack): VerifyCheck[] {
+  const all = expected.gpuCapabilities ?? {};
+  return Object.entries(all).flatMap(([host, caps]) => {
+    const missing = missingFeatures(caps);
+    const name = (id: string) => `gpu ${id}${Object.keys(all).length > 1 ? ` ${host}` : ''}`;
+    const source = caps.source === 'profile' ? `the ${expected.profile} profile's counters (not discovered yet)` : caps.source === 'recording' ? 'the replayed recording' : "the exporter's output";
+    return [
+      pass('metrics', name('capabilities'), `${caps.fields.length} DCGM fields reported (${describeGpu(caps)}; from ${source})`),
+      ...missing.map((m) => warn('metrics', name(m.feature.id), m.sentence, { hint: `Fields: ${m.feature.fields.join(', ')}. Rendered content follows what the GPU reports; nothing to fix unless the GPU should report it (counters file, driver, vGPU).` })),
+    ];
+  });
 }

@@ -1,0 +1,119 @@
+// GPU alert rules for exactly the fields a GPU reports: a rule whose input field is absent could
+// never fire while looking configured, so it is not rendered (verify says so instead), and neither
+// is a rule built on a recording rule that was dropped. The promtool tests of dropped rules go too,
+// so every rendered test still runs against rules that exist. Files where nothing is dropped stay
+// byte-identical; comments of the rest are kept.
+import { isMap, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+
+/** DCGM field names an expression reads (not regex prefixes such as `DCGM_FI_DEV_.+`). */
+export function fieldsIn(expr: string): string[] {
+  return [...new Set([...expr.matchAll(/\bDCGM_(?:FI|EXP)_[A-Z]+_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_]*[.*+])/g)].map((m) => m[0]).filter((f) => f !== 'DCGM_FI_DRIVER_VERSION'))];
+}
+
+const str = (m: YAMLMap, key: string) => {
+  const v = m.get(key);
+  return typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v);
+};
+
+/** Names of the rules that cannot work without `has` fields: records first, then what reads them. */
+function droppedRules(docs: Document[], has: (field: string) => boolean): { alerts: Set<string>; records: Set<string> } {
+  const records = new Set<string>();
+  const alerts = new Set<string>();
+  const reads = (expr: string) => fieldsIn(expr).some((f) => !has(f)) || [...records].some((r) => expr.includes(r));
+  // Twice: a record may read a record defined later.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const doc of docs) {
+      for (const group of (doc.get('groups') as YAMLSeq | undefined)?.items ?? []) {
+        for (const rule of ((group as YAMLMap).get('rules') as YAMLSeq | undefined)?.items ?? []) {
+          const m = rule as YAMLMap;
+          const expr = str(m, 'expr') ?? '';
+          if (!reads(expr)) continue;
+          const record = str(m, 'record');
+          if (record) records.add(record);
+          const alert = str(m, 'alert');
+          if (alert) alerts.add(alert);
+        }
+      }
+    }
+  }
+  return { alerts, records };
+}
+
+/**
+ * Rendered rule and test files (`prometheus/rules/*`, `prometheus/tests/*`) with every rule that
+ * reads a field the GPU does not report removed. Alerts are removed by name only when every rule of
+ * that name is unusable; otherwise only the unusable rules of it go.
+ */
+export function rulesForCapabilities(files: Map<string, string>, fields: Iterable<string>): { files: Map<string, string>; droppedAlerts: string[] } {
+  const present = new Set(fields);
+  const has = (f: string) => present.has(f);
+  const out = new Map(files);
+  const ruleDocs = new Map([...files].filter(([p]) => p.startsWith('prometheus/rules/')).map(([p, t]) => [p, parseDocument(t)]));
+  const { alerts, records } = droppedRules([...ruleDocs.values()], has);
+  const unusable = (m: YAMLMap) => {
+    const expr = str(m, 'expr') ?? '';
+    return fieldsIn(expr).some((f) => !has(f)) || [...records].some((r) => expr.includes(r));
+  };
+  const stillDefined = new Set<string>();
+  for (const [p, doc] of ruleDocs) {
+    let changed = false;
+    const groups = doc.get('groups') as YAMLSeq | undefined;
+    for (const group of groups?.items ?? []) {
+      const rules = (group as YAMLMap).get('rules') as YAMLSeq | undefined;
+      if (!rules) continue;
+      const keep = rules.items.filter((r) => !unusable(r as YAMLMap));
+      if (keep.length !== rules.items.length) {
+        // The first rule's comment sits on the list itself: it goes with that rule.
+        if (keep[0] !== rules.items[0]) rules.commentBefore = null;
+        rules.items = keep;
+        changed = true;
+      }
+      for (const r of keep) {
+        const a = str(r as YAMLMap, 'alert');
+        if (a) stillDefined.add(a);
+      }
+    }
+    if (!changed) continue;
+    if (groups) groups.items = groups.items.filter((g) => (((g as YAMLMap).get('rules') as YAMLSeq | undefined)?.items.length ?? 0) > 0);
+    if (!groups || groups.items.length === 0) out.delete(p);
+    else out.set(p, doc.toString({ lineWidth: 0 }));
+  }
+  const gone = [...alerts].filter((a) => !stillDefined.has(a)).sort();
+  const goneSet = new Set(gone);
+  for (const [p, text] of files) {
+    if (!p.startsWith('prometheus/tests/')) continue;
+    const ruleFiles = (parseDocument(text).get('rule_files') as YAMLSeq | undefined)?.items.map(String) ?? [];
+    const doc = parseDocument(text);
+    const tests = doc.get('tests') as YAMLSeq | undefined;
+    if (!tests || !isSeq(tests)) continue;
+    // A test whose rule file was removed entirely cannot load it.
+    if (ruleFiles.some((r) => !out.has(`prometheus/rules/${r.replace(/^\.\.\/rules\//, '')}`))) {
+      out.delete(p);
+      continue;
+    }
+    let changed = false;
+    for (const t of tests.items) {
+      if (!isMap(t)) continue;
+      for (const key of ['alert_rule_test', 'promql_expr_test'] as const) {
+        const list = t.get(key) as YAMLSeq | undefined;
+        if (!list || !isSeq(list)) continue;
+        const keep = list.items.filter((c) => {
+          const m = c as YAMLMap;
+          if (key === 'alert_rule_test') return !goneSet.has(str(m, 'alertname') ?? '');
+          const expr = str(m, 'expr') ?? '';
+          return !(fieldsIn(expr).some((f) => !has(f)) || [...records].some((r) => expr.includes(r)));
+        });
+        if (keep.length !== list.items.length) {
+          changed = true;
+          if (keep.length) list.items = keep;
+          else t.delete(key);
+        }
+      }
+    }
+    if (!changed) continue;
+    tests.items = tests.items.filter((t) => isMap(t) && (t.has('alert_rule_test') || t.has('promql_expr_test')));
+    if (tests.items.length === 0) out.delete(p);
+    else out.set(p, doc.toString({ lineWidth: 0 }));
+  }
+  return { files: out, droppedAlerts: gone };
+}
