@@ -9,6 +9,7 @@ import { resolveProfile, type GpuProfile } from '../render/profile.js';
 import { describeGpu } from '../render/capabilities.js';
 import { detectGpu, type GpuDetection } from '../runtime/gpu-detect.js';
 import { resolveSimulation } from '../runtime/gpu-recording.js';
+import { readStoredCapabilities } from '../runtime/gpu-discovery.js';
 import type { LoadedConfig } from './context.js';
 
 export interface PreparedStack {
@@ -61,7 +62,9 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
   const sharedRootMount = rootMountIsShared();
   const recording = simulation?.recording;
   if (recording) notes.push(`GPU replayed from ${path.relative(process.cwd(), recording.file) || recording.file}: ${recording.capabilities.fields.length} DCGM fields (${describeGpu(recording.capabilities)})`);
-  const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : undefined;
+  // A recording says what the GPU reports; otherwise what `up` discovered before (same mode), if anything.
+  const discovered = recording ? undefined : readStoredCapabilities(path.join(loaded.dir, '.obsctl'), simulated ?? 'real');
+  const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : discovered;
   const result = render(
     loaded.config,
     {

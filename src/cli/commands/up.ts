@@ -17,6 +17,7 @@ import { envVarFor } from '../../render/secrets.js';
 import { loadConfig } from '../context.js';
 import { color, err, out, printJson } from '../output.js';
 import { chooseHost, prepareStack } from '../stack.js';
+import { discoverAndApply } from '../gpu-discovery-step.js';
 import { projectName } from '../../render/inventory.js';
 
 export interface UpOptions {
@@ -124,6 +125,9 @@ export async function up(options: UpOptions): Promise<number> {
     await cli.run(['restart', service]);
     reloads[service] = 'restarted';
   }
+  // What the GPU(s) really report: stored, and GPU content re-rendered in place when it differs.
+  const gpuDiscovery = await discoverAndApply(loaded, options, stack, dir, urls.prometheus, 30_000);
+  if (gpuDiscovery.status !== 'skipped') say(color.dim(`GPU capabilities: ${gpuDiscovery.detail}`));
   // The admin password env var only counts on Grafana's first boot: a changed password is applied
   // through Grafana's API, from the one last applied.
   let grafanaPassword: string | undefined;
@@ -156,6 +160,7 @@ export async function up(options: UpOptions): Promise<number> {
     services: after.map((c) => ({ service: c.service, state: c.state, health: c.health ?? '', id: c.id.slice(0, 12) })),
     urls: { prometheus: urls.prometheus, alertmanager: urls.alertmanager, ...(config.grafana.enabled ? { grafana: urls.grafana } : {}) },
     generatedSecrets: secrets.generated.map((g) => g.name),
+    gpuDiscovery,
     ...(grafanaPassword ? { grafanaPassword } : {}),
   };
   if (options.quiet) return 0;
