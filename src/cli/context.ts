@@ -6,6 +6,7 @@ import { parseConfigText } from '../config/load.js';
 import { formatIssue, type ConfigIssue } from '../config/issues.js';
 import type { Config } from '../config/schema.js';
 import { errors } from '../errors.js';
+import { staleSchemaWarning } from '../config/schema-file.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -38,6 +39,6 @@ export function loadConfig(configPath: string, options: { checkSecrets: boolean;
     config: result.config,
     ...(text !== undefined ? { file } : {}),
     dir,
-    warnings: result.warnings.flatMap(format),
+    warnings: [...result.warnings.flatMap(format), ...(text !== undefined ? [staleSchemaWarning(file, text)].filter((w): w is string => Boolean(w)) : [])],
   };
 }

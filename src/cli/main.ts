@@ -41,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--name <name>', 'stack name (default: the directory name)')
     .addOption(new Option('--gpu <profile>', 'host profile instead of detection').choices(['auto', 'none', 'nvidia', 'gb10']))
     .option('--app <url>', 'also add your service at URL as a scrape target')
+    .option('--schema', 'only (re)write obsctl.schema.json beside obsctl.yaml for this obsctl version (after an upgrade)', false)
     .option('--json', 'machine-readable output', false)
     .action(action(async () => (await import('./commands/init.js')).init));
 
@@ -90,6 +91,15 @@ export async function run(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/up.js')).up));
 
   program
+    .command('doctor')
+    .description('read-only check of this host for obsctl.yaml: engine, Compose, GPU, ports, disk, images, clock; each finding with its fix')
+    .addOption(config())
+    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
+    .option('--simulate-gpu [profile]', 'check for the simulated-GPU variant (no GPU runtime needed)')
+    .option('--json', 'machine-readable output', false)
+    .action(action(async () => (await import('./commands/doctor.js')).doctor));
+
+  program
     .command('verify')
     .description('prove the stack is observing: services, targets, series, rules, alert path, dashboards')
     .addOption(config())
@@ -98,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--alertmanager <url>', 'its Alertmanager URL')
     .option('--grafana <url>', 'its Grafana URL')
     .option('--wait <duration>', 'retry until every check passes or this long has passed (e.g. 2m)')
+    .option('--no-wait', 'judge now: on a new stack, checks whose data cannot exist yet are listed as pending')
     .option('--static', 'no running stack: render, validate --strict and rule unit tests (for pull requests)', false)
     .option('--strict', 'warnings fail too', false)
     .option('--timeout <seconds>', 'per-check timeout', '10')

@@ -1,6 +1,7 @@
 // The real `docker compose` (v2), run through execa. obsctl does not reimplement Compose: it hands
 // it the rendered file under a stable project name, so `docker compose -p NAME ps/logs` work by hand.
 import { execa } from 'execa';
+import { plainLines } from './plain-text.js';
 
 export interface ComposeProject {
   name: string;
@@ -29,12 +30,13 @@ export class ComposeCli {
     return ['compose', '--project-name', this.project.name, '--project-directory', this.project.dir, '-f', `${this.project.dir}/compose.yaml`, ...rest];
   }
 
-  async run(rest: string[], options: { inherit?: boolean; timeoutMs?: number } = {}): Promise<ComposeResult> {
+  /** plain: inherited output without terminal control sequences (stdout is a pipe or a file). */
+  async run(rest: string[], options: { inherit?: boolean; plain?: boolean; timeoutMs?: number } = {}): Promise<ComposeResult> {
     const r = await execa('docker', this.args(rest), {
       env: { ...process.env, ...this.project.env },
       reject: false,
       ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-      ...(options.inherit ? { stdout: 'inherit', stderr: 'inherit' } : {}),
+      ...(options.inherit ? (options.plain ? { stdout: [plainLines, 'inherit'], stderr: [plainLines, 'inherit'] } : { stdout: 'inherit', stderr: 'inherit' }) : {}),
     });
     return { ok: r.exitCode === 0, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   }
@@ -60,9 +62,10 @@ export class ComposeCli {
     return text.startsWith('[') ? (JSON.parse(text) as PsEntry[]) : text.split('\n').map((l) => JSON.parse(l) as PsEntry);
   }
 
-  logs(service: string | undefined, options: { follow: boolean; tail?: number; inherit: boolean }) {
+  logs(service: string | undefined, options: { follow: boolean; tail?: number; inherit: boolean; plain?: boolean }) {
     return this.run(['logs', '--no-color', ...(options.follow ? ['--follow'] : []), ...(options.tail ? ['--tail', String(options.tail)] : []), ...(service ? [service] : [])], {
       inherit: options.inherit,
+      ...(options.plain ? { plain: true } : {}),
     });
   }
 

@@ -1,6 +1,7 @@
 // When `up` fails: which service, its health-check output, and its last log lines.
 import type { ComposeCli } from './compose-cli.js';
 import type { Engine } from './engine.js';
+import { plainText } from './plain-text.js';
 
 export async function diagnose(engine: Engine, compose: ComposeCli, project: string): Promise<string[]> {
   const lines: string[] = [];
@@ -10,7 +11,7 @@ export async function diagnose(engine: Engine, compose: ComposeCli, project: str
     lines.push(`${c.service}: ${c.state}${c.health ? ` (${c.health})` : ''}`);
     for (const h of (await engine.healthLog(c.id)).slice(-3)) lines.push(`  health check: ${h.slice(0, 300)}`);
     const logs = await compose.logs(c.service, { follow: false, tail: 15, inherit: false });
-    for (const l of logs.stdout.split('\n').filter(Boolean).slice(-15)) lines.push(`  log: ${l}`);
+    for (const l of plainText(logs.stdout).split('\n').filter(Boolean).slice(-15)) lines.push(`  log: ${l}`);
   }
   return lines;
 }

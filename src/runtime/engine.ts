@@ -24,6 +24,8 @@ export interface EngineInfo {
   runtimes: string[];
   cdiSpecDirs: string[];
   dockerRootDir: string;
+  /** The engine's clock when it answered (RFC 3339), to tell clock skew. */
+  systemTime?: string;
 }
 
 export interface Engine {
@@ -56,6 +58,7 @@ export class DockerodeEngine implements Engine {
       runtimes: Object.keys((i.Runtimes as object) ?? {}),
       cdiSpecDirs: (i.CDISpecDirs as string[] | undefined) ?? [],
       dockerRootDir: String(i.DockerRootDir ?? '/var/lib/docker'),
+      ...(i.SystemTime ? { systemTime: String(i.SystemTime) } : {}),
     };
   }
 

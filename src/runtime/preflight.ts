@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { execa } from 'execa';
 import type { Config } from '../config/schema.js';
+import type { StackManifest } from '../render/manifest.js';
 import { ComposeCli } from './compose-cli.js';
 import { errors } from '../errors.js';
-import { archOf, DockerodeEngine, type ContainerSummary, type Engine } from './engine.js';
+import { archOf, DockerodeEngine, type ContainerSummary, type Engine, type EngineInfo } from './engine.js';
 
 export interface PreflightCheck {
   name: string;
@@ -85,31 +86,64 @@ export interface PreflightInput {
 }
 
 export async function preflight(input: PreflightInput): Promise<PreflightCheck[]> {
-  const checks: PreflightCheck[] = [];
   const info = await input.engine.info();
-  checks.push({ name: 'docker engine', ok: true, fatal: true, detail: `Docker ${info.serverVersion} on ${info.os} (${archOf(info.architecture)})` });
+  return [
+    engineCheck(info),
+    composeCheck(await ComposeCli.version()),
+    ...(input.gpu && !input.simulateGpu ? [gpuRuntimeCheck(info, true)] : []),
+    ...(await portChecks(input.ports, input.existing)),
+    diskCheck(info, input.config.prometheus.retention_size, input.firstRun),
+    ...(await imageArchitectureChecks(input.engine, info, input.images)),
+  ];
+}
 
-  const compose = await ComposeCli.version();
-  checks.push(
-    compose && /^2\./.test(compose)
-      ? { name: 'docker compose', ok: true, fatal: true, detail: `Compose ${compose}` }
-      : { name: 'docker compose', ok: false, fatal: true, detail: compose ? `Compose ${compose} is not v2` : 'the Compose v2 plugin (`docker compose`) is missing', hint: 'Install the docker-compose-plugin package (Compose v2).' },
-  );
+// The versions obsctl's own use needs: `extra_hosts: host-gateway` (Engine 20.10) and
+// `docker compose up --wait-timeout` (Compose 2.17).
+export const minimumEngine = '20.10';
+export const minimumCompose = '2.17';
 
-  if (input.gpu && !input.simulateGpu) {
-    const cdi = info.cdiSpecDirs.some((d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => f.startsWith('nvidia')));
-    const ok = info.runtimes.includes('nvidia') || cdi;
-    checks.push({
-      name: 'GPU runtime',
-      ok,
-      fatal: true,
-      detail: ok ? (info.runtimes.includes('nvidia') ? 'NVIDIA container runtime registered' : 'NVIDIA CDI spec present') : 'dcgm-exporter needs the GPU, but Docker has no NVIDIA runtime or CDI spec',
-      ...(ok ? {} : { hint: 'Install the NVIDIA Container Toolkit and run: sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker. Or set gpu: none.' }),
-    });
+/** -1, 0, 1 comparing dotted versions numerically (2.9 < 2.17); a suffix (-ce, +ds1) is ignored. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.+~-]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0) ? -1 : 1;
+  return 0;
+}
+
+export function engineCheck(info: EngineInfo): PreflightCheck {
+  const detail = `Docker ${info.serverVersion} on ${info.os} (${archOf(info.architecture)})`;
+  return compareVersions(info.serverVersion, minimumEngine) < 0
+    ? { name: 'docker engine', ok: false, fatal: true, detail: `${detail}: older than ${minimumEngine}, which the stack needs (host-gateway for the host's services)`, hint: `Upgrade Docker Engine to ${minimumEngine} or newer (docs.docker.com/engine/install).` }
+    : { name: 'docker engine', ok: true, fatal: true, detail };
+}
+
+export function composeCheck(version: string | undefined): PreflightCheck {
+  if (!version || !/^v?2\./.test(version)) {
+    return { name: 'docker compose', ok: false, fatal: true, detail: version ? `Compose ${version} is not v2` : 'the Compose v2 plugin (`docker compose`) is missing', hint: 'Install the docker-compose-plugin package (Compose v2).' };
   }
+  return compareVersions(version, minimumCompose) < 0
+    ? { name: 'docker compose', ok: false, fatal: true, detail: `Compose ${version} is older than ${minimumCompose}: it has no \`up --wait-timeout\`, which obsctl up uses`, hint: `Upgrade the docker-compose-plugin package to ${minimumCompose} or newer.` }
+    : { name: 'docker compose', ok: true, fatal: true, detail: `Compose ${version}` };
+}
 
-  const ours = new Set(input.existing.flatMap((c) => c.ports.map((p) => p.hostPort)));
-  for (const [host, port, service] of input.ports) {
+const toolkitCommand = 'sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker.';
+const toolkitHint = `Install the NVIDIA Container Toolkit and run: ${toolkitCommand}`;
+
+/** NVIDIA runtime or CDI spec; `needed` when the stack runs the real dcgm-exporter. */
+export function gpuRuntimeCheck(info: EngineInfo, needed: boolean): PreflightCheck {
+  const cdi = info.cdiSpecDirs.some((d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => f.startsWith('nvidia')));
+  const ok = info.runtimes.includes('nvidia') || cdi;
+  if (ok) return { name: 'GPU runtime', ok, fatal: needed, detail: info.runtimes.includes('nvidia') ? 'NVIDIA container runtime registered' : 'NVIDIA CDI spec present' };
+  return needed
+    ? { name: 'GPU runtime', ok, fatal: true, detail: 'dcgm-exporter needs the GPU, but Docker has no NVIDIA runtime or CDI spec', hint: `${toolkitHint} Or set gpu: none.` }
+    : { name: 'GPU runtime', ok, fatal: false, detail: 'Docker has no NVIDIA runtime or CDI spec (this stack does not need one: no real GPU exporter)', hint: `To monitor a GPU on this host, install the NVIDIA Container Toolkit and run: ${toolkitCommand}` };
+}
+
+/** Published host ports: [address, port, service]; ports of the project's own containers are no clash. */
+export async function portChecks(ports: [string, number, string][], existing: ContainerSummary[]): Promise<PreflightCheck[]> {
+  const checks: PreflightCheck[] = [];
+  const ours = new Set(existing.flatMap((c) => c.ports.map((p) => p.hostPort)));
+  for (const [host, port, service] of ports) {
     if (ours.has(port)) continue;
     const state = await portState(host, port);
     if (state === 'free') continue;
@@ -120,29 +154,46 @@ export async function preflight(input: PreflightInput): Promise<PreflightCheck[]
     const who = await listener(port);
     checks.push({ name: `port ${port}`, ok: false, fatal: true, detail: `${host}:${port} (for ${service}) is in use${who ? ` by ${who}` : ''}`, hint: `Stop that process or set ports.${service.replace('-', '_')} in obsctl.yaml.` });
   }
+  return checks;
+}
 
+export function diskCheck(info: EngineInfo, retentionSize: string, firstRun: boolean): PreflightCheck {
   try {
     const stat = fs.statfsSync(fs.existsSync(info.dockerRootDir) ? info.dockerRootDir : '/');
     const free = stat.bavail * stat.bsize;
-    const need = sizeBytes(input.config.prometheus.retention_size);
-    const ok = free >= need || !input.firstRun;
-    checks.push({
+    const ok = free >= sizeBytes(retentionSize) || !firstRun;
+    return {
       name: 'disk space',
       ok,
-      fatal: input.firstRun,
-      detail: `${(free / 1024 ** 3).toFixed(1)} GiB free for Docker volumes; retention_size ${input.config.prometheus.retention_size}`,
+      fatal: firstRun,
+      detail: `${(free / 1024 ** 3).toFixed(1)} GiB free for Docker volumes; retention_size ${retentionSize}`,
       ...(ok ? {} : { hint: 'Free space or lower prometheus.retention_size in obsctl.yaml.' }),
-    });
+    };
   } catch {
-    checks.push({ name: 'disk space', ok: false, fatal: false, detail: `cannot read free space of ${info.dockerRootDir}` });
+    return { name: 'disk space', ok: false, fatal: false, detail: `cannot read free space of ${info.dockerRootDir}` };
   }
+}
 
+/** Only images present here and built for another architecture (a missing one is pulled for this host's). */
+export async function imageArchitectureChecks(engine: Engine, info: EngineInfo, images: string[]): Promise<PreflightCheck[]> {
   const hostArch = archOf(info.architecture);
-  for (const image of input.images) {
-    const arch = await input.engine.imageArchitecture(image);
+  const checks: PreflightCheck[] = [];
+  for (const image of images) {
+    const arch = await engine.imageArchitecture(image);
     if (arch && arch !== hostArch) {
       checks.push({ name: 'image architecture', ok: false, fatal: true, detail: `${image} is built for ${arch}, this host is ${hostArch}`, hint: `Pull the ${hostArch} variant (docker pull --platform linux/${hostArch} ${image}) or point images.* at a multi-arch image.` });
     }
   }
   return checks;
+}
+
+/** The host ports the stack publishes ([address, port, service]), as the port checks want them. */
+export function publishedPorts(manifest: StackManifest, config: Config, existing: ContainerSummary[]): [string, number, string][] {
+  const ports = manifest.services.flatMap((s) => s.ports.map((p) => [p.address, p.port, s.name] as [string, number, string]));
+  // node-exporter binds the gateway address in the host network: anything on that port on any
+  // address clashes with it, unless it is our own node-exporter.
+  if (config.exporters.node.enabled && !existing.some((c) => c.service === 'node-exporter' && c.state === 'running')) {
+    ports.push(['0.0.0.0', config.ports.node_exporter, 'node_exporter']);
+  }
+  return ports;
 }

@@ -5,7 +5,7 @@ import { summarize, type VerifyCheck } from './types.js';
 
 export const summaryLine = (checks: VerifyCheck[]) => {
   const s = summarize(checks);
-  return `${s.pass} passed, ${s.fail} failed, ${s.warn} warned, ${s.skip} skipped`;
+  return `${s.pass} passed, ${s.fail} failed, ${s.warn} warned, ${s.skip} skipped${s.pending ? `, ${s.pending} pending (warming up)` : ''}`;
 };
 
 export function humanReport(checks: VerifyCheck[], color: ChalkInstance): string[] {
@@ -14,7 +14,7 @@ export function humanReport(checks: VerifyCheck[], color: ChalkInstance): string
   for (const group of groups) {
     lines.push(color.bold(group));
     for (const c of checks.filter((x) => x.group === group)) {
-      const mark = { pass: color.green('✓'), fail: color.red('✗'), warn: color.yellow('!'), skip: color.dim('-') }[c.status];
+      const mark = { pass: color.green('✓'), fail: color.red('✗'), warn: color.yellow('!'), skip: color.dim('-'), pending: color.cyan('…') }[c.status];
       lines.push(`  ${mark} ${c.name}: ${c.status === 'pass' ? color.dim(c.reason) : c.reason}`);
       if (c.status === 'fail' || c.status === 'warn') {
         for (const e of (c.evidence ?? '').split('\n').filter(Boolean).slice(0, 8)) lines.push(color.dim(`      ${e}`));
@@ -28,7 +28,7 @@ export function humanReport(checks: VerifyCheck[], color: ChalkInstance): string
 
 export function jsonReport(checks: VerifyCheck[], extra: Record<string, unknown>): Record<string, unknown> {
   const s = summarize(checks);
-  return { ok: s.fail === 0, summary: { passed: s.pass, failed: s.fail, warned: s.warn, skipped: s.skip }, ...extra, checks };
+  return { ok: s.fail === 0, summary: { passed: s.pass, failed: s.fail, warned: s.warn, skipped: s.skip, pending: s.pending }, ...extra, checks };
 }
 
 const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -36,15 +36,16 @@ const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&g
 export function junitReport(checks: VerifyCheck[], suite = 'obsctl verify'): string {
   const s = summarize(checks);
   const seconds = (c: VerifyCheck) => ((c.durationMs ?? 0) / 1000).toFixed(3);
+  // A pending check (data not there yet on a new stack) is neither passed nor failed: skipped.
   const cases = checks.map((c) => {
     const open = `    <testcase classname="obsctl.${xml(c.group)}" name="${xml(c.name)}" time="${seconds(c)}"`;
     if (c.status === 'pass') return `${open}/>`;
-    if (c.status === 'skip') return `${open}>\n      <skipped message="${xml(c.reason)}"/>\n    </testcase>`;
+    if (c.status === 'skip' || c.status === 'pending') return `${open}>\n      <skipped message="${xml(c.reason)}"/>\n    </testcase>`;
     const body = [c.reason, c.evidence, c.hint && `hint: ${c.hint}`].filter(Boolean).join('\n');
     if (c.status === 'warn') return `${open}>\n      <system-out>${xml(`warning: ${body}`)}</system-out>\n    </testcase>`;
     return `${open}>\n      <failure message="${xml(c.reason)}" type="${xml(c.group)}">${xml(body)}</failure>\n    </testcase>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(suite)}" tests="${checks.length}" failures="${s.fail}" skipped="${s.skip}">\n  <testsuite name="${xml(suite)}" tests="${checks.length}" failures="${s.fail}" skipped="${s.skip}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(suite)}" tests="${checks.length}" failures="${s.fail}" skipped="${s.skip + s.pending}">\n  <testsuite name="${xml(suite)}" tests="${checks.length}" failures="${s.fail}" skipped="${s.skip + s.pending}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }
 
 /** GitHub Actions workflow commands: one ::error:: per failure, ::warning:: per warning. */

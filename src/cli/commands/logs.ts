@@ -20,6 +20,6 @@ export async function logs(service: string | undefined, options: LogsOptions): P
   const dir = path.join(stateDir(loaded.dir), 'stack');
   const project = projectName(loaded.config, chooseHost(loaded, options.host));
   const cli = new ComposeCli({ name: project, dir, env: placeholderSecretEnv(stackSecrets(loaded.config)) });
-  const r = await cli.logs(service, { follow: options.follow, ...(options.tail ? { tail: Number(options.tail) } : {}), inherit: true });
+  const r = await cli.logs(service, { follow: options.follow, ...(options.tail ? { tail: Number(options.tail) } : {}), inherit: true, plain: !process.stdout.isTTY });
   return r.ok ? 0 : 1;
 }

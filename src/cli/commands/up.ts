@@ -1,6 +1,7 @@
 // obsctl up: render -> validate -> preflight -> images -> docker compose up --wait -> reload what
 // changed in place. Running it again with no change recreates nothing.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ExitCode, UserError } from '../../errors.js';
 import { applyWrite, planWrite } from '../../render/write.js';
@@ -9,12 +10,13 @@ import { ComposeCli } from '../../runtime/compose-cli.js';
 import { diagnose } from '../../runtime/diagnose.js';
 import { missingImages, pullImages } from '../../runtime/images.js';
 import { reload, serviceUrls } from '../../runtime/lifecycle.js';
-import { connectEngine, preflight } from '../../runtime/preflight.js';
+import { connectEngine, preflight, publishedPorts } from '../../runtime/preflight.js';
 import { resolveSecrets, SecretsFile } from '../../runtime/secrets-store.js';
 import { validateStack } from '../../validate/index.js';
 import { ensureAdminPassword, GrafanaClient } from '../../grafana/index.js';
 import { envVarFor } from '../../render/secrets.js';
 import { loadConfig } from '../context.js';
+import { passwordWhere, upSummary } from '../up-summary.js';
 import { color, err, out, printJson } from '../output.js';
 import { chooseHost, prepareStack } from '../stack.js';
 import { discoverAndApply } from '../gpu-discovery-step.js';
@@ -68,12 +70,7 @@ export async function up(options: UpOptions): Promise<number> {
   const { manifest } = stack.result;
   const images = manifest.images;
   const existing = await engine.projectContainers(project);
-  const ports = manifest.services.flatMap((s) => s.ports.map((p) => [p.address, p.port, s.name] as [string, number, string]));
-  // node-exporter binds the gateway address in the host network: anything on that port on any
-  // address clashes with it, unless it is our own node-exporter.
-  if (config.exporters.node.enabled && !existing.some((c) => c.service === 'node-exporter' && c.state === 'running')) {
-    ports.push(['0.0.0.0', config.ports.node_exporter, 'node_exporter']);
-  }
+  const ports = publishedPorts(manifest, config, existing);
   const checks = await preflight({ config, engine, gpu: stack.profile !== 'none' && config.exporters.dcgm.enabled, simulateGpu: Boolean(options.simulateGpu), images, existing, ports, firstRun: existing.length === 0 });
   const fatal = checks.filter((c) => !c.ok && c.fatal);
   for (const c of checks.filter((c) => !c.ok && !c.fatal)) err(color.yellow(`warning: ${c.name}: ${c.detail}`));
@@ -178,5 +175,8 @@ export async function up(options: UpOptions): Promise<number> {
   ].filter(Boolean);
   out(`${color.green('✓')} ${project}: ${after.length} services healthy in ${summary.seconds.toFixed(1)} s${changes.length ? ` (${changes.join('; ')})` : ' (no change)'}`);
   for (const [name, url] of Object.entries(summary.urls)) out(`  ${name.padEnd(13)} ${url}`);
+  const grafanaSecret = config.grafana.enabled ? stack.result.secrets.find((s) => s.name === 'grafana_admin_password') : undefined;
+  const passwordAt = grafanaSecret && passwordWhere(grafanaSecret.source, path.relative(process.cwd(), store.file), grafanaSecret.envVar);
+  for (const line of upSummary({ urls: summary.urls, listen: config.listen, env: process.env, user: os.userInfo().username, ...(passwordAt ? { grafanaPasswordAt: passwordAt } : {}), passwordShown: secrets.generated.length > 0 })) out(line);
   return 0;
 }

@@ -21,6 +21,8 @@ import { readManifest, stackDir } from '../../runtime/stack-dir.js';
 import { githubAnnotations, humanReport, jsonReport, junitReport, summaryLine } from '../../verify/report.js';
 import { runOnce, runUntil, type CheckGroup } from '../../verify/run.js';
 import type { VerifyCheck } from '../../verify/types.js';
+import { judge, runThroughWarmup, throttledProgress, type WarmupModel } from '../../verify/warmup.js';
+import { loadWarmupModel, readIfExists } from '../../verify/warmup-source.js';
 import { loadConfig } from '../context.js';
 import { color, err, out, printJson } from '../output.js';
 import { prepareStack } from '../stack.js';
@@ -31,7 +33,8 @@ export interface VerifyOptions {
   prometheus?: string;
   alertmanager?: string;
   grafana?: string;
-  wait?: string;
+  /** A duration to retry failures for; false (--no-wait) judges at once, pending checks included. */
+  wait?: string | false;
   static: boolean;
   strict: boolean;
   json: boolean;
@@ -64,10 +67,18 @@ export async function staticChecks(options: VerifyOptions): Promise<VerifyCheck[
 }
 
 export async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> {
+  return (await liveStack(options)).groups;
+}
+
+/** The live check groups, and what warm-up needs to know about the stack they check. */
+export async function liveStack(options: VerifyOptions): Promise<{ groups: CheckGroup[]; warmup: () => Promise<WarmupModel | undefined> }> {
   const loaded = loadConfig(options.config, { checkSecrets: false });
   const { config } = loaded;
   // The stack rendered here, else (e.g. verifying a remote stack from CI) what obsctl would render.
-  const manifest = readManifest(stackDir(loaded.dir)) ?? (await prepareStack(loaded, options)).result.manifest;
+  const onDisk = readManifest(stackDir(loaded.dir));
+  const prepared = onDisk ? undefined : await prepareStack(loaded, options);
+  const manifest = onDisk ?? prepared!.result.manifest;
+  const renderedFile = (p: string) => (prepared ? prepared.result.files.find((f) => f.path === p)?.content : readIfExists(path.join(stackDir(loaded.dir), p)));
   const expected = expectedFromManifest(manifest);
   const services = manifest.services.map((s) => s.name);
   const local = serviceUrls(config);
@@ -87,7 +98,7 @@ export async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> 
     ? process.env.OBSCTL_GRAFANA_PASSWORD
     : (new SecretsFile(path.join(stateDir(loaded.dir), 'secrets.env')).get(envVarFor('grafana_admin_password')) ?? process.env.OBSCTL_GRAFANA_PASSWORD);
   const grafanaUser = process.env.OBSCTL_GRAFANA_USER ?? config.grafana.admin_user;
-  return [
+  const groups: CheckGroup[] = [
     { name: 'services', run: async () => [...(await containerChecks(engine, expected, services)), ...(await readinessChecks(urls))] },
     { name: 'targets', run: async () => [...(await targetChecks(urls.prometheus, expected)), ...(await inventoryChecks(urls.prometheus, expected))] },
     { name: 'metrics', run: () => metricChecks(urls.prometheus, expected) },
@@ -96,7 +107,11 @@ export async function liveGroups(options: VerifyOptions): Promise<CheckGroup[]> 
     { name: 'dashboards', run: () => dashboardChecks(urls.prometheus, expected, config.targets.length > 0) },
     { name: 'grafana', run: () => grafanaChecks(urls.grafana, expected, { user: grafanaUser, ...(grafanaPassword ? { password: grafanaPassword } : {}) }) },
   ];
+  return { groups, warmup: () => loadWarmupModel({ manifest, renderedFile, evaluationInterval: config.prometheus.evaluation_interval, prometheus: urls.prometheus, ...(engine ? { engine } : {}) }) };
 }
+
+/** The longest verify waits for a new stack's data by itself (--wait sets its own bound). */
+const maxWarmupMs = 5 * 60_000;
 
 export async function verify(options: VerifyOptions): Promise<number> {
   const started = Date.now();
@@ -105,8 +120,13 @@ export async function verify(options: VerifyOptions): Promise<number> {
   if (options.static) {
     checks = await staticChecks(options);
   } else {
-    const groups = await liveGroups(options);
-    if (options.wait) {
+    const { groups, warmup } = await liveStack(options);
+    const model = await warmup();
+    if (options.wait === false) {
+      checks = judge(await runOnce(groups, timeoutMs), model);
+    } else if (!options.wait) {
+      checks = await runThroughWarmup(groups, { timeoutMs, maxWaitMs: maxWarmupMs, model, ...(options.json ? {} : { onProgress: throttledProgress((l) => err(color.dim(l))) }) });
+    } else {
       const waitMs = seconds(options.wait) * 1000;
       if (!waitMs) throw errors.usage(`--wait ${options.wait} is not a duration`, 'Use e.g. --wait 2m or --wait 30s.');
       checks = await runUntil(groups, {
@@ -114,11 +134,10 @@ export async function verify(options: VerifyOptions): Promise<number> {
         waitMs,
         onRound: (c, left) => !options.json && err(color.dim(`waiting (${Math.round(left / 1000)} s left): ${summaryLine(c)}; first failure: ${c.find((x) => x.status === 'fail')?.name}`)),
       });
-    } else {
-      checks = await runOnce(groups, timeoutMs);
+      checks = judge(checks, model);
     }
   }
-  const failed = checks.some((c) => c.status === 'fail') || (options.strict && checks.some((c) => c.status === 'warn'));
+  const failed = checks.some((c) => c.status === 'fail') || (options.strict && checks.some((c) => c.status === 'warn' || c.status === 'pending'));
   if (options.junit) fs.writeFileSync(options.junit, junitReport(checks));
   if (process.env.GITHUB_ACTIONS === 'true') for (const line of githubAnnotations(checks)) out(line);
   if (options.json) printJson(jsonReport(checks, { seconds: (Date.now() - started) / 1000, strict: options.strict }));

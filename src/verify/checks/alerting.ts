@@ -14,7 +14,7 @@ export async function alertmanagerConnected(prometheus: string): Promise<VerifyC
   const active = r.body.data.activeAlertmanagers;
   return active.length
     ? pass('alerting', 'prometheus → alertmanager', `connected to ${active.map((a) => a.url).join(', ')}`)
-    : fail('alerting', 'prometheus → alertmanager', 'Prometheus has no active Alertmanager', { hint: 'Is Alertmanager running? Check `alerting:` in the rendered prometheus.yml.' });
+    : fail('alerting', 'prometheus → alertmanager', 'Prometheus has no active Alertmanager', { needs: {}, hint: 'Is Alertmanager running? Check `alerting:` in the rendered prometheus.yml.' });
 }
 
 function listen(host: string, port: number, onAlert: (body: string) => void): Promise<http.Server> {

@@ -34,15 +34,20 @@ export async function dashboardChecks(prometheus: string, expected: ExpectedStac
       }
       const exprs = d.queries;
       const empty: string[] = [];
+      const emptyQueries: string[] = [];
       for (const { where, expr } of exprs) {
         const query = expandVariables(expr);
         const r = await promQuery(prometheus, query);
         if (!r.ok) return fail('dashboards', label, `${where}: query failed: ${describeFailure(r)}`, { evidence: query });
-        if (r.series.length === 0 && !mayBeEmpty(expr)) empty.push(`${where}: ${query}`);
+        if (r.series.length === 0 && !mayBeEmpty(expr)) {
+          empty.push(`${where}: ${query}`);
+          emptyQueries.push(query);
+        }
       }
       return empty.length
         ? fail('dashboards', label, `${empty.length} of ${exprs.length} panel queries return no data`, {
             evidence: empty.join('\n'),
+            needs: { queries: emptyQueries },
             hint: d.uid === 'obsctl-gpu' ? `Does this GPU emit these fields? Profile is ${expected.profile}.` : 'The series behind these panels are not there: check the targets above.',
           })
         : pass('dashboards', label, `all ${exprs.length} panel queries return data`);

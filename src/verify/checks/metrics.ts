@@ -27,6 +27,7 @@ export async function metricChecks(prometheus: string, expected: ExpectedStack):
       const check = series === 0 ? warn : fail;
       return check('metrics', `series ${job.name}`, `missing ${missing.join(', ')}`, {
         evidence: q,
+        needs: { jobs: [job.name] },
         hint: gpu ? `This host's GPU does not emit them: is gpu: ${expected.profile} right for it?` : 'Does the target expose these metrics? Check its /metrics output.',
       });
     }),

@@ -19,7 +19,7 @@ export async function ruleChecks(prometheus: string, expected: ExpectedStack): P
     const g = groups.find((x) => x.name === name && x.file.endsWith(`/${file}`));
     const label = `group ${name}`;
     if (!g) return fail('rules', label, `not loaded (from ${file})`, { hint: 'Prometheus runs an older config: `obsctl up` reloads it. A rejected file shows in `obsctl logs prometheus`.' });
-    if (!g.lastEvaluation || g.lastEvaluation.startsWith('0001-')) return fail('rules', label, 'loaded but not evaluated yet', { hint: 'Wait one evaluation interval (verify --wait 1m).' });
+    if (!g.lastEvaluation || g.lastEvaluation.startsWith('0001-')) return fail('rules', label, 'loaded but not evaluated yet', { needs: { evaluation: true }, hint: 'Wait one evaluation interval (verify --wait 1m).' });
     const broken = g.rules.filter((x) => x.health !== 'ok');
     if (broken.length) {
       return fail('rules', label, `${broken.length} rule${broken.length > 1 ? 's' : ''} not ok: ${broken[0]!.name}${broken[0]!.lastError ? `: ${broken[0]!.lastError}` : ` (${broken[0]!.health})`}`, {

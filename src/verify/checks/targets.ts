@@ -31,6 +31,8 @@ export async function targetChecks(prometheus: string, expected: ExpectedStack, 
     return problems.length
       ? fail('targets', `job ${job.name}`, problems[0]!, {
           evidence: problems.join('\n'),
+          // On a new stack the first scrape may precede the exporter's start: judged after two scrapes.
+          needs: { jobs: [job.name] },
           hint: job.name === 'dcgm-exporter' ? 'Check `obsctl logs dcgm-exporter` and the NVIDIA container runtime.' : `Is the service at ${mine[0]!.labels.instance ?? mine[0]!.scrapeUrl} running and reachable from the Prometheus container?`,
         })
       : pass('targets', `job ${job.name}`, `${mine.length} target${mine.length > 1 ? 's' : ''} up, scraped within ${2 * job.intervalSeconds} s`);
@@ -53,7 +55,7 @@ export async function inventoryChecks(prometheus: string, expected: ExpectedStac
       return t.health === 'up' ? [] : [`${i.job} ${i.target} is ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`];
     });
     return problems.length
-      ? fail('targets', `host ${host}`, problems[0]!, { evidence: problems.join('\n'), hint: `Is obsctl up --host ${host} running there, and can the central host reach ${mine[0]!.target}?` })
+      ? fail('targets', `host ${host}`, problems[0]!, { evidence: problems.join('\n'), needs: { jobs: mine.map((i) => i.job) }, hint: `Is obsctl up --host ${host} running there, and can the central host reach ${mine[0]!.target}?` })
       : pass('targets', `host ${host}`, `${mine.map((i) => i.job).join(', ')} up`);
   });
 }
