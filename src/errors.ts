@@ -7,6 +7,8 @@ export const ExitCode = {
   checksFailed: 1,
   badInput: 2,
   environment: 3,
+  /** A bug in obsctl (an unexpected exception), as sysexits' EX_SOFTWARE. */
+  bug: 70,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -44,6 +46,32 @@ export const errors = {
   dockerUnavailable: (reason: string, hint: string) =>
     new UserError('DOCKER_UNAVAILABLE', `Docker engine is not reachable: ${reason}`, hint, ExitCode.environment),
   usage: (message: string, hint?: string) => new UserError('USAGE', message, hint, ExitCode.badInput),
+  dockerFailed: (what: string, detail: string) =>
+    new UserError('DOCKER_FAILED', `docker ${what} failed: ${detail}`, 'Is the Docker engine running, and are the images present (obsctl up pulls them)?', ExitCode.environment),
+  stackInvalid: (details: string[]) =>
+    new UserError('STACK_INVALID', 'The rendered stack failed validation; nothing was changed.', 'Run `obsctl validate` for the full report.', ExitCode.checksFailed, details),
+  preflightFailed: (count: number, hint: string, details: string[]) =>
+    new UserError('PREFLIGHT_FAILED', `${count} preflight check${count > 1 ? 's' : ''} failed; nothing was changed.`, hint, ExitCode.environment, details),
+  imagesMissing: (missing: string[]) =>
+    new UserError(
+      'IMAGES_MISSING',
+      `${missing.length} image${missing.length > 1 ? 's are' : ' is'} missing and pulling is off (--pull never).`,
+      'Load them with `obsctl images load FILE` (made by `obsctl images save` on a connected host), or allow pulls.',
+      ExitCode.environment,
+      missing.map((m) => `missing: ${m}`),
+    ),
+  imagePullFailed: (missing: string[], reason: string) =>
+    new UserError(
+      'IMAGE_PULL_FAILED',
+      `Could not pull ${missing.length} missing image${missing.length > 1 ? 's' : ''}: ${reason}`,
+      'Check the network and registry access (docker login for private registries), set images.registry to a mirror, or load an archive made elsewhere with `obsctl images load`.',
+      ExitCode.environment,
+      missing.map((m) => `missing: ${m}`),
+    ),
+  upFailed: (details: string[]) =>
+    new UserError('UP_FAILED', 'docker compose up did not bring every service to healthy.', 'Fix the service named above, then run `obsctl up` again; `obsctl logs SERVICE` shows more.', ExitCode.checksFailed, details),
+  reloadFailed: (service: string, detail: string) =>
+    new UserError('RELOAD_FAILED', `${service} rejected the new config; it keeps running the previous one.`, 'Run `obsctl validate` and fix the reported problem.', ExitCode.checksFailed, [detail]),
   gpuRecordingInvalid: (file: string, reason: string) =>
     new UserError(
       'GPU_RECORDING_INVALID',
@@ -59,3 +87,12 @@ export const errors = {
       ExitCode.environment,
     ),
 };
+
+/** Every exit code obsctl returns, for README and --help (a test keeps both in step with ExitCode). */
+export const exitCodeTable: [number, string][] = [
+  [ExitCode.ok, 'ok (plan: nothing to do)'],
+  [ExitCode.checksFailed, 'checks failed (validate, verify, an unhealthy service at up); plan: there are changes'],
+  [ExitCode.badInput, 'bad input or usage (obsctl.yaml errors, unknown flags)'],
+  [ExitCode.environment, 'environment problem (no Docker engine, port in use, image missing offline, no GPU runtime)'],
+  [ExitCode.bug, 'a bug in obsctl (please report it; OBSCTL_DEBUG=1 prints a stack trace)'],
+];

@@ -188,7 +188,7 @@ async function expectGrafanaError(p: Promise<unknown>, kind: GrafanaError['kind'
 
 describe('the recorded fixtures', () => {
   it('each names its source and has a request and a response', () => {
-    expect(fixtures.size).toBeGreaterThanOrEqual(21);
+    expect(fixtures.size).toBeGreaterThanOrEqual(12);
     for (const [file, fx] of fixtures) {
       expect(fx.source, file).toMatch(/grafana\.com\/docs|grafana\/grafana|grafana\/gcx/);
       expect(fx.request.method, file).toBeTruthy();
@@ -200,57 +200,31 @@ describe('the recorded fixtures', () => {
   });
 });
 
-describe('GrafanaClient.health (GET /api/health)', () => {
-  it('reports version and database, and sends no credentials', async () => {
-    grafana.answer('health-ok');
-    const h = await grafana.client(DESIRED).health();
-    expect(h).toEqual({ ok: true, httpStatus: 200, database: 'ok', version: '12.1.1', commit: '0000000000' });
-    expect(grafana.requests).toEqual([{ method: 'GET', path: '/api/health', authorization: undefined, contentType: undefined, body: undefined }]);
-    expect(grafana.mismatches).toEqual([]);
-  });
-
-  it('a wrong password does not fail it (the endpoint needs no login)', async () => {
-    grafana.answer('health-ok');
-    expect((await grafana.client('wrong').health()).ok).toBe(true);
-  });
-
-  it('503 with database "failing" is an answer, not an error', async () => {
-    grafana.answer('health-db-failing');
-    expect(await grafana.client(DESIRED).health()).toEqual({ ok: false, httpStatus: 503, database: 'failing', version: '12.1.1', commit: '0000000000' });
-  });
-
-  it('a hidden version is absent, not empty', async () => {
-    grafana.answer('health-version-hidden');
-    const h = await grafana.client(DESIRED).health();
-    expect(h).toEqual({ ok: true, httpStatus: 200, database: 'ok' });
-    expect('version' in h).toBe(false);
-  });
-
+describe('HTTP transport (through GET /api/user)', () => {
   it('something else on the port (synthetic, not Grafana): unexpected-response / server', async () => {
-    grafana.raw('GET', '/api/health', { status: 200, contentType: 'text/html', text: '<html>Welcome to nginx!</html>' });
-    const e = await expectGrafanaError(grafana.client(DESIRED).health(), 'unexpected-response');
-    expect(e.message).toMatch(/not a Grafana health report/);
-    grafana.raw('GET', '/api/health', { status: 502, contentType: 'text/html', text: '<html>502 Bad Gateway</html>' });
-    const e2 = await expectGrafanaError(grafana.client(DESIRED).health(), 'server');
+    grafana.raw('GET', '/api/user', { status: 200, contentType: 'text/html', text: '<html>Welcome to nginx!</html>' });
+    await expectGrafanaError(grafana.client(DESIRED).currentUser(), 'unexpected-response');
+    grafana.raw('GET', '/api/user', { status: 502, contentType: 'text/html', text: '<html>502 Bad Gateway</html>' });
+    const e2 = await expectGrafanaError(grafana.client(DESIRED).currentUser(), 'server');
     expect(e2.details.status).toBe(502);
   });
 
   it('no listener: unreachable; no answer in time: timeout', async () => {
     const closed = await new RecordedGrafana(DESIRED).start();
     await closed.stop();
-    const e = await expectGrafanaError(new GrafanaClient({ baseUrl: closed.baseUrl, user: ADMIN, password: DESIRED }).health(), 'unreachable');
+    const e = await expectGrafanaError(new GrafanaClient({ baseUrl: closed.baseUrl, user: ADMIN, password: DESIRED }).currentUser(), 'unreachable');
     expect(e.message).toContain('ECONNREFUSED');
 
-    grafana.raw('GET', '/api/health', 'hang');
-    const t = await expectGrafanaError(grafana.client(DESIRED, 200).health(), 'timeout');
+    grafana.raw('GET', '/api/user', 'hang');
+    const t = await expectGrafanaError(grafana.client(DESIRED, 200).currentUser(), 'timeout');
     expect(t.message).toContain('200 ms');
   });
 
   it('a baseUrl with a sub-path and trailing slash keeps the sub-path', async () => {
-    grafana.answer('health-ok');
+    grafana.answer('user-current');
     const c = new GrafanaClient({ baseUrl: `${grafana.baseUrl}/`, user: ADMIN, password: DESIRED });
-    await c.health();
-    expect(grafana.requests[0]?.path).toBe('/api/health');
+    await c.currentUser();
+    expect(grafana.requests[0]?.path).toBe('/api/user');
     const seen: string[] = [];
     const sub = new GrafanaClient({
       baseUrl: 'http://grafana.example/grafana/',
@@ -258,14 +232,13 @@ describe('GrafanaClient.health (GET /api/health)', () => {
       password: DESIRED,
       fetch: async (url) => {
         seen.push(url);
-        return new Response(JSON.stringify({ database: 'ok' }), { status: 200 });
+        return new Response(JSON.stringify({ id: 1, login: ADMIN, isGrafanaAdmin: true }), { status: 200 });
       },
     });
-    await sub.health();
-    expect(seen).toEqual(['http://grafana.example/grafana/api/health']);
+    await sub.currentUser();
+    expect(seen).toEqual(['http://grafana.example/grafana/api/user']);
   });
 });
-
 describe('GrafanaClient.datasourceHealth (GET /api/datasources/uid/:uid/health)', () => {
   it('OK, with the Basic credentials of the client', async () => {
     grafana.answer('ds-health-ok');
@@ -304,38 +277,6 @@ describe('GrafanaClient.datasourceHealth (GET /api/datasources/uid/:uid/health)'
     expect(e.message).toContain('Invalid username or password');
     expect(e.message).not.toContain('wrong-password');
     expect(e.details.messageId).toBe('password-auth.failed');
-  });
-});
-
-describe('GrafanaClient.searchDashboards (GET /api/search?type=dash-db&tag=...)', () => {
-  it('uids and titles of the tagged dashboards', async () => {
-    grafana.answer('search-by-tag');
-    const hits = await grafana.client(DESIRED).searchDashboards('obsctl');
-    expect(hits.map((h) => [h.uid, h.title])).toEqual([
-      ['obsctl-host', 'obsctl / Host'],
-      ['obsctl-overview', 'obsctl / Overview'],
-    ]);
-    expect(hits[0]).toEqual({
-      uid: 'obsctl-host',
-      title: 'obsctl / Host',
-      url: '/d/obsctl-host/obsctl-host',
-      tags: ['obsctl'],
-      folderUid: 'fe2k3p0obsctl',
-      folderTitle: 'obsctl',
-    });
-    expect(grafana.requests.map((r) => [r.method, r.path, r.authorization])).toEqual([['GET', '/api/search?type=dash-db&tag=obsctl', basic(ADMIN, DESIRED)]]);
-    expect(grafana.mismatches).toEqual([]);
-  });
-
-  it('no hits is an empty list', async () => {
-    grafana.answer('search-none');
-    expect(await grafana.client(DESIRED).searchDashboards('no-such-tag')).toEqual([]);
-    expect(grafana.mismatches).toEqual([]);
-  });
-
-  it('wrong credentials: unauthorized', async () => {
-    grafana.answer('search-by-tag');
-    await expectGrafanaError(grafana.client('nope').searchDashboards('obsctl'), 'unauthorized');
   });
 });
 
@@ -436,55 +377,6 @@ describe('GrafanaClient.changeOwnPassword (PUT /api/user/password)', () => {
   });
 });
 
-describe('GrafanaClient.queryPrometheus (POST /api/ds/query)', () => {
-  const expectedBody = (expr: string, uid = 'obsctl-prometheus') => ({
-    queries: [{ refId: 'A', datasource: { type: 'prometheus', uid }, expr, instant: true, range: false, format: 'time_series', intervalMs: 1000, maxDataPoints: 100 }],
-    from: 'now-5m',
-    to: 'now',
-  });
-
-  it('counts frames and series; the request is exactly the recorded one', async () => {
-    grafana.answer('ds-query-series');
-    const r = await grafana.client(DESIRED).queryPrometheus('obsctl-prometheus', 'up');
-    expect(r).toEqual({ ok: true, httpStatus: 200, frames: 2, series: 2 });
-    expect(grafana.requests).toEqual([
-      { method: 'POST', path: '/api/ds/query', authorization: basic(ADMIN, DESIRED), contentType: 'application/json', body: expectedBody('up') },
-    ]);
-    expect(grafana.mismatches).toEqual([]);
-  });
-
-  it('no data: one metadata frame, zero series, still ok', async () => {
-    grafana.answer('ds-query-no-data');
-    expect(await grafana.client(DESIRED).queryPrometheus('obsctl-prometheus', 'DCGM_FI_DEV_GPU_UTIL')).toEqual({ ok: true, httpStatus: 200, frames: 1, series: 0 });
-    expect(grafana.mismatches).toEqual([]);
-  });
-
-  it('a bad expression: ok false with the data source\'s error', async () => {
-    grafana.answer('ds-query-bad-expr');
-    const r = await grafana.client(DESIRED).queryPrometheus('obsctl-prometheus', 'up{');
-    expect(r).toEqual({
-      ok: false,
-      httpStatus: 400,
-      frames: 0,
-      series: 0,
-      error: 'bad_data: invalid parameter "query": 1:4: parse error: unexpected end of input inside braces',
-    });
-    expect(grafana.mismatches).toEqual([]);
-  });
-
-  it('an unknown data source: ok false "Data source not found"', async () => {
-    grafana.answer('ds-query-unknown-ds');
-    expect(await grafana.client(DESIRED).queryPrometheus('no-such-ds', 'up')).toEqual({ ok: false, httpStatus: 404, frames: 0, series: 0, error: 'Data source not found' });
-    expect(grafana.requests[0]?.body).toEqual(expectedBody('up', 'no-such-ds'));
-    expect(grafana.mismatches).toEqual([]);
-  });
-
-  it('wrong credentials: unauthorized', async () => {
-    grafana.answer('ds-query-series');
-    await expectGrafanaError(grafana.client('nope').queryPrometheus('obsctl-prometheus', 'up'), 'unauthorized');
-  });
-});
-
 describe('ensureAdminPassword (GF_SECURITY_ADMIN_PASSWORD applies on first boot only)', () => {
   const run = (previous?: string) =>
     ensureAdminPassword({ clientFactory: ({ password }) => grafana.client(password), user: ADMIN, desired: DESIRED, ...(previous !== undefined ? { previous } : {}) });
@@ -570,8 +462,8 @@ describe('with anonymous access on (grafana.anonymous_access: true)', () => {
   });
 
   it('read endpoints answer a wrong password as the anonymous viewer: only currentUser() proves a login', async () => {
-    grafana.answer('search-by-tag');
-    expect(await grafana.client('nope').searchDashboards('obsctl')).toHaveLength(2);
+    grafana.answer('dashboard-get');
+    expect((await grafana.client('nope').getDashboard('obsctl-overview')).found).toBe(true);
   });
 
   it('ensureAdminPassword still rotates previous -> desired', async () => {

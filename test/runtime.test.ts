@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rootMountIsShared } from '../src/cli/stack.js';
+import { rootMountIsShared } from '../src/runtime/text-files.js';
 import { nudgesAfterUp } from '../src/runtime/apply-plan.js';
 import { detectGpu, profileFromNames } from '../src/runtime/gpu-detect.js';
 import { portFree, sizeBytes } from '../src/runtime/preflight.js';
@@ -16,15 +16,22 @@ import type { VerifyCheck } from '../src/verify/types.js';
 
 describe('after docker compose up', () => {
   const plan = (update: string[]) => ({ create: [], update, remove: [], unchanged: [] });
+  // As the manifest describes them (grafana/dashboards/ is re-read by Grafana's provider by itself).
+  const services = [
+    { name: 'prometheus', configDirs: ['prometheus/'], apply: 'reload' as const },
+    { name: 'alertmanager', configDirs: ['alertmanager/'], apply: 'reload' as const },
+    { name: 'grafana', configDirs: ['grafana/provisioning/'], apply: 'restart' as const },
+    { name: 'dcgm-exporter', configDirs: ['dcgm/'], apply: 'restart' as const },
+  ];
   it('reloads a kept Prometheus/Alertmanager whose config changed, restarts others, leaves recreated ones alone', () => {
     const before = new Map([['prometheus', 'a'], ['alertmanager', 'b'], ['dcgm-exporter', 'c'], ['grafana', 'd']]);
     const after = new Map([['prometheus', 'a'], ['alertmanager', 'b2'], ['dcgm-exporter', 'c'], ['grafana', 'd']]);
-    const n = nudgesAfterUp(plan(['prometheus/rules/x.rules.yml', 'alertmanager/alertmanager.yml', 'dcgm/counters.csv', 'grafana/dashboards/a.json']), before, after);
+    const n = nudgesAfterUp(plan(['prometheus/rules/x.rules.yml', 'alertmanager/alertmanager.yml', 'dcgm/counters.csv', 'grafana/dashboards/a.json']), before, after, services);
     expect(n).toEqual({ reload: ['prometheus'], restart: ['dcgm-exporter'] });
   });
   it('does nothing when nothing changed', () => {
     const ids = new Map([['prometheus', 'a']]);
-    expect(nudgesAfterUp(plan([]), ids, ids)).toEqual({ reload: [], restart: [] });
+    expect(nudgesAfterUp(plan([]), ids, ids, services)).toEqual({ reload: [], restart: [] });
   });
 });
 

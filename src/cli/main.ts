@@ -1,21 +1,25 @@
-// Command wiring only: parse flags, hand a typed options object to one command module. Command
-// modules load lazily so `obsctl render` never pays for dockerode.
-import { Command, CommanderError, Option } from 'commander';
+// Command wiring only: options (declared once in options.ts, parsed and typed there) go to one
+// command module, which calls the app layer and prints. Command modules load lazily so
+// `obsctl render` never pays for dockerode.
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { exitCodeTable } from '../errors.js';
 import { version } from '../paths.js';
+import { configOption, hostOption, jsonOption, parseCount, parseDuration, parseUrl, pullOption, simulateGpuOption, timeoutOption } from './options.js';
 import { reportError, setColor, colorLevel } from './output.js';
 
 const exitCodesHelp = `
 Exit codes:
-  0  ok
-  1  checks failed (validate, verify)
-  2  bad input or usage (obsctl.yaml errors, unknown flags)
-  3  environment problem (no Docker engine, missing tool)
+${exitCodeTable.map(([code, meaning]) => `  ${String(code).padEnd(3)}${meaning}`).join('\n')}
 
 Colour: off with --no-color or NO_COLOR=1.`;
 
 export async function run(argv: string[]): Promise<number> {
   let exitCode = 0;
   let json = argv.includes('--json');
+  const done = async (code: Promise<number>, isJson = false) => {
+    json = isJson;
+    exitCode = await code;
+  };
   const program = new Command('obsctl')
     .description('Observability stack-as-code for GPU hosts (DGX Spark / GB10, NVIDIA, CPU-only)')
     .version(version, '-v, --version')
@@ -23,153 +27,118 @@ export async function run(argv: string[]): Promise<number> {
     .addHelpText('after', exitCodesHelp)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  const command = (name: string, description: string) => program.command(name).description(description).addOption(configOption());
 
-  const config = () => new Option('-c, --config <file>', 'path to obsctl.yaml').default('obsctl.yaml');
-  const action =
-    <T>(load: () => Promise<(options: T) => Promise<number>>) =>
-    async (options: Record<string, unknown>) => {
-      json = Boolean(options.json);
-      const fn = await load();
-      exitCode = await fn(options as T);
-    };
-
-  program
-    .command('init')
-    .description('write a commented obsctl.yaml for this host (GPU profile detected)')
-    .addOption(config())
+  command('init', 'write a commented obsctl.yaml for this host (GPU profile detected)')
     .option('-f, --force', 'overwrite an existing obsctl.yaml (kept as obsctl.yaml.bak)', false)
     .option('--name <name>', 'stack name (default: the directory name)')
-    .addOption(new Option('--gpu <profile>', 'host profile instead of detection').choices(['auto', 'none', 'nvidia', 'gb10']))
+    .addOption(new Option('--gpu <profile>', 'host profile instead of detection').choices(['auto', 'none', 'nvidia', 'gb10'] as const))
     .option('--app <url>', 'also add your service at URL as a scrape target')
     .option('--schema', 'only (re)write obsctl.schema.json beside obsctl.yaml for this obsctl version (after an upgrade)', false)
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/init.js')).init));
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/init.js')).initCommand(o), o.json));
 
-  program
-    .command('add <kind> <name> <url>')
-    .description('add to obsctl.yaml, keeping its comments: obsctl add target NAME URL')
-    .addOption(config())
+  command('add', 'add to obsctl.yaml, keeping its comments: obsctl add target NAME URL')
+    .argument('<kind>')
+    .argument('<name>')
+    .argument('<url>')
     .option('--metrics-path <path>', 'path of the metrics endpoint (default /metrics)')
-    .option('--json', 'machine-readable output', false)
-    .action(async (kind: string, name: string, url: string, options: Record<string, unknown>) => {
-      json = Boolean(options.json);
-      const { add } = await import('./commands/add.js');
-      exitCode = await add(kind, name, url, options as never);
-    });
+    .addOption(jsonOption())
+    .action(async (kind, name, url, o) => done((await import('./commands/add.js')).addCommand(kind, name, url, o), o.json));
 
-  program
-    .command('render')
-    .description('render obsctl.yaml into a compose stack on disk (pure; no Docker needed)')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
+  command('render', 'render obsctl.yaml into a compose stack on disk (pure; no Docker needed)')
+    .addOption(hostOption())
     .option('-o, --out <dir>', 'output directory (default: .obsctl/stack beside obsctl.yaml)')
     .option('--dry-run', 'list what would change, write nothing', false)
-    .option('--simulate-gpu [profile]', 'replace the GPU exporter by recorded real output (nvidia|gb10, or a recording FILE)')
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/render.js')).renderCommand));
+    .addOption(simulateGpuOption('replace the GPU exporter by recorded real output (nvidia|gb10, or a recording FILE)'))
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/render.js')).renderCommand(o), o.json));
 
-  program
-    .command('validate')
-    .description('render to a temporary directory and check it with promtool, amtool and docker compose')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
+  command('validate', 'render to a temporary directory and check it with promtool, amtool and docker compose')
+    .addOption(hostOption())
     .option('--dir <dir>', 'validate an already rendered stack directory instead')
     .option('--strict', 'a missing tool is a failure (use in CI)', false)
-    .option('--simulate-gpu [profile]', 'validate the simulated-GPU variant (nvidia|gb10|FILE)')
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/validate.js')).validateCommand));
+    .addOption(simulateGpuOption('validate the simulated-GPU variant (nvidia|gb10|FILE)'))
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/validate.js')).validateCommand(o), o.json));
 
-  program
-    .command('up')
-    .description('render, validate and start the stack; wait until every service is healthy')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
-    .addOption(new Option('--pull <policy>', 'image pulls (default: images.pull_policy)').choices(['missing', 'always', 'never']))
-    .option('--timeout <seconds>', 'how long to wait for healthy services', '180')
-    .option('--simulate-gpu [profile]', 'no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10, or a FILE from `obsctl gpu record`)')
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/up.js')).up));
+  command('plan', 'what `up` would do, doing none of it: services created/recreated/reloaded, files, images, preflight')
+    .addOption(hostOption())
+    .addOption(pullOption())
+    .addOption(simulateGpuOption('plan the simulated-GPU variant (nvidia|gb10|FILE)'))
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExit 0: nothing to do. Exit 1: up would change something (a drift check for CI).')
+    .action(async (o) => done((await import('./commands/plan.js')).planCommand(o), o.json));
 
-  program
-    .command('doctor')
-    .description('read-only check of this host for obsctl.yaml: engine, Compose, GPU, ports, disk, images, clock; each finding with its fix')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
-    .option('--simulate-gpu [profile]', 'check for the simulated-GPU variant (no GPU runtime needed)')
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/doctor.js')).doctor));
+  command('up', 'render, validate and start the stack; wait until every service is healthy')
+    .addOption(hostOption())
+    .addOption(pullOption())
+    .addOption(timeoutOption('how long to wait for healthy services', 180))
+    .addOption(simulateGpuOption('no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10, or a FILE from `obsctl gpu record`)'))
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/up.js')).upCommand(o), o.json));
 
-  program
-    .command('verify')
-    .description('prove the stack is observing: services, targets, series, rules, alert path, dashboards')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
-    .option('--prometheus <url>', 'verify a stack elsewhere: its Prometheus URL')
-    .option('--alertmanager <url>', 'its Alertmanager URL')
-    .option('--grafana <url>', 'its Grafana URL')
-    .option('--wait <duration>', 'retry until every check passes or this long has passed (e.g. 2m)')
+  command('doctor', 'read-only check of this host for obsctl.yaml: engine, Compose, GPU, ports, disk, images, clock; each finding with its fix')
+    .addOption(hostOption())
+    .addOption(simulateGpuOption('check for the simulated-GPU variant (no GPU runtime needed)'))
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/doctor.js')).doctor(o), o.json));
+
+  command('verify', 'prove the stack is observing: services, targets, series, rules, alert path, dashboards')
+    .addOption(hostOption())
+    .addOption(new Option('--prometheus <url>', 'verify a stack elsewhere: its Prometheus URL').argParser(parseUrl))
+    .addOption(new Option('--alertmanager <url>', 'its Alertmanager URL').argParser(parseUrl))
+    .addOption(new Option('--grafana <url>', 'its Grafana URL').argParser(parseUrl))
+    .addOption(new Option('--wait <duration>', 'retry until every check passes or this long has passed (e.g. 2m)').argParser(parseDuration))
     .option('--no-wait', 'judge now: on a new stack, checks whose data cannot exist yet are listed as pending')
     .option('--static', 'no running stack: render, validate --strict and rule unit tests (for pull requests)', false)
     .option('--strict', 'warnings fail too', false)
-    .option('--timeout <seconds>', 'per-check timeout', '10')
+    .addOption(timeoutOption('per-check timeout', 10))
     .option('--junit <file>', 'also write JUnit XML to this file')
-    .option('--simulate-gpu [profile]', 'with --static: check the simulated-GPU variant')
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/verify.js')).verify));
+    .addOption(simulateGpuOption('with --static: check the simulated-GPU variant'))
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/verify.js')).verifyCommand(o), o.json));
 
-  program
-    .command('images <action> [file]')
-    .description('list the stack\'s images, or save/load them as one archive for air-gapped hosts')
-    .addOption(config())
-    .option('--simulate-gpu [profile]', 'include the simulated GPU exporter instead')
-    .option('--json', 'machine-readable output', false)
-    .action(async (actionName: string, file: string | undefined, options: Record<string, unknown>) => {
-      json = Boolean(options.json);
-      const { images } = await import('./commands/images.js');
-      exitCode = await images(actionName, file, options as never);
-    });
+  command('images', "list the stack's images, or save/load them as one archive for air-gapped hosts")
+    .argument('<action>', 'list, save or load')
+    .argument('[file]')
+    .addOption(hostOption())
+    .addOption(simulateGpuOption('include the simulated GPU exporter instead'))
+    .addOption(jsonOption())
+    .action(async (action, file, o) => done((await import('./commands/images.js')).imagesCommand(action, file, o), o.json));
 
-  program
-    .command('ci')
-    .description('CI without a GPU: render, validate --strict, up --simulate-gpu, verify --wait, down')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
-    .option('--simulate-gpu [profile]', 'GPU to simulate: nvidia|gb10 or a recording FILE (default: gb10 if configured, else nvidia)')
-    .option('--wait <duration>', 'how long verify may wait for first scrapes and rules', '2m')
-    .option('--timeout <seconds>', 'per-check timeout', '10')
+  command('ci', 'CI without a GPU: render, validate --strict, up --simulate-gpu, verify --wait, down')
+    .addOption(hostOption())
+    .addOption(simulateGpuOption('GPU to simulate: nvidia|gb10 or a recording FILE (default: gb10 if configured, else nvidia)'))
+    .addOption(new Option('--wait <duration>', 'how long verify may wait for first scrapes and rules').argParser(parseDuration).default(120, '2m'))
+    .addOption(timeoutOption('per-check timeout', 10))
     .option('--junit <file>', 'write JUnit XML of every step and check')
     .option('--keep', 'leave the stack running afterwards', false)
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/ci.js')).ci));
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/ci.js')).ciCommand(o), o.json));
 
   program
     .command('gpu')
     .description('GPU tools')
     .command('record')
     .description("capture a live dcgm-exporter's /metrics into a file that --simulate-gpu=FILE replays (pod/namespace/hostname labels removed)")
-    .option('--url <url>', "the exporter's /metrics URL", 'http://127.0.0.1:9400/metrics')
+    .addOption(new Option('--url <url>', "the exporter's /metrics URL").argParser(parseUrl).default('http://127.0.0.1:9400/metrics'))
     .option('-o, --out <file>', 'write the recording here (default: stdout)')
     .option('--duration <duration>', 'how long to record (several scrapes are merged)', '30s')
     .option('--interval <duration>', 'time between scrapes', '5s')
     .option('--keep-labels', 'keep the pod/namespace/container/hostname labels', false)
-    .option('--json', 'machine-readable summary', false)
-    .action(action(async () => (await import('./commands/gpu.js')).gpuRecord));
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/gpu.js')).gpuRecord(o), o.json));
 
-  program
-    .command('status')
-    .description('one table: service, state, health, published address, uptime, image')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/status.js')).status));
+  command('status', 'one table: service, state, health, published address, uptime, image')
+    .addOption(hostOption())
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/status.js')).statusCommand(o), o.json));
 
-  program
-    .command('watch')
-    .description('live stack state: services, targets, firing alerts, GPUs (a terminal view, lines, NDJSON or SSE)')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
-    .option('--prometheus <url>', 'watch a stack elsewhere: its Prometheus URL')
-    .option('--alertmanager <url>', 'its Alertmanager URL')
+  command('watch', 'live stack state: services, targets, firing alerts, GPUs (a terminal view, lines, NDJSON or SSE)')
+    .addOption(hostOption())
+    .addOption(new Option('--prometheus <url>', 'watch a stack elsewhere: its Prometheus URL').argParser(parseUrl))
+    .addOption(new Option('--alertmanager <url>', 'its Alertmanager URL').argParser(parseUrl))
     .option('--interval <duration>', 'how often Prometheus and Alertmanager are polled', '2s')
     .option('--json', 'NDJSON: one event per line', false)
     .option('--until <event[:match]>', 'exit 0 at the first such event (e.g. target_up:node-exporter)')
@@ -178,29 +147,21 @@ export async function run(argv: string[]): Promise<number> {
     .option('--token <token>', 'token SSE clients must send (default: OBSCTL_WATCH_TOKEN or a random one)')
     .option('--no-token', 'no token (only with a loopback --serve address)')
     .option('--max-clients <n>', 'concurrent SSE clients', '10')
-    .action(action(async () => (await import('./commands/watch.js')).watch));
+    .action(async (o) => done((await import('./commands/watch.js')).watch(o), o.json));
 
-  program
-    .command('logs [service]')
-    .description('show the logs of the stack or of one service')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
+  command('logs', 'show the logs of the stack or of one service')
+    .argument('[service]')
+    .addOption(hostOption())
     .option('-f, --follow', 'follow', false)
-    .option('--tail <lines>', 'lines from the end')
-    .action(async (service: string | undefined, options: Record<string, unknown>) => {
-      const { logs } = await import('./commands/logs.js');
-      exitCode = await logs(service, options as never);
-    });
+    .addOption(new Option('--tail <lines>', 'lines from the end').argParser(parseCount))
+    .action(async (service, o) => done((await import('./commands/logs.js')).logsCommand(service, o)));
 
-  program
-    .command('down')
-    .description('stop and remove the containers; volumes are kept unless --volumes')
-    .addOption(config())
-    .option('--host <name>', 'with a hosts inventory: the host to act for (default: this machine\'s hostname)')
+  command('down', 'stop and remove the containers; volumes are kept unless --volumes')
+    .addOption(hostOption())
     .option('--volumes', 'also delete the volumes (all stored data); asks first', false)
     .option('-y, --yes', 'do not ask', false)
-    .option('--json', 'machine-readable output', false)
-    .action(action(async () => (await import('./commands/down.js')).down));
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/down.js')).downCommand(o), o.json));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

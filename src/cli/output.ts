@@ -1,7 +1,7 @@
 // The one place that decides about colour and prints. chalk does not read NO_COLOR by itself, so
 // the level is set here from --no-color, NO_COLOR, FORCE_COLOR and whether stdout is a terminal.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { UserError } from '../errors.js';
+import { ExitCode, UserError } from '../errors.js';
 
 export function colorLevel(argv: string[], env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
   if (argv.includes('--no-color') || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return 0;
@@ -37,5 +37,5 @@ export function reportError(e: unknown, json: boolean): number {
   err(color.red(`obsctl crashed (a bug in obsctl, not in your config): ${message}`));
   if (process.env.OBSCTL_DEBUG === '1' && e instanceof Error && e.stack) err(e.stack);
   else err(color.dim('Run again with OBSCTL_DEBUG=1 for a stack trace, and please report it.'));
-  return 70;
+  return ExitCode.bug;
 }

@@ -14,7 +14,6 @@
 //
 // The request and response shapes are those of Grafana's HTTP API docs and pkg/api sources; the
 // recorded answers the tests replay are in test/fixtures/grafana/ (each names its source).
-import { summarizeQueryResult } from './frames.js';
 import { grafanaMessage, isObject, send, statusError, unexpected, type ApiRequest, type ApiResponse, type Credentials, type FetchLike } from './http.js';
 
 export interface GrafanaClientOptions {
@@ -28,17 +27,6 @@ export interface GrafanaClientOptions {
   timeoutMs?: number;
 }
 
-export interface GrafanaHealth {
-  /** HTTP 200 and database "ok". */
-  ok: boolean;
-  httpStatus: number;
-  /** "ok" or "failing". */
-  database: string;
-  /** Absent when Grafana hides its version ([auth.anonymous] hide_version). */
-  version?: string;
-  commit?: string;
-}
-
 export interface DatasourceHealth {
   /** HTTP 200 and status "OK". */
   ok: boolean;
@@ -47,15 +35,6 @@ export interface DatasourceHealth {
   message: string;
   /** Plugin extras; the Prometheus plugin reports {application, features}. */
   details?: Record<string, unknown>;
-}
-
-export interface DashboardHit {
-  uid: string;
-  title: string;
-  url: string;
-  tags: string[];
-  folderUid?: string;
-  folderTitle?: string;
 }
 
 export type DashboardLookup = { found: true; json: Record<string, unknown>; meta: Record<string, unknown> } | { found: false };
@@ -80,27 +59,7 @@ export type PasswordChangeFailure =
 
 export type PasswordChangeResult = { ok: true; message: string } | { ok: false; reason: PasswordChangeFailure; message: string; httpStatus: number; grafanaMessage?: string };
 
-export interface PromQueryOptions {
-  /** Default "now-5m". Epoch ms or Grafana relative time. */
-  from?: string;
-  /** Default "now". */
-  to?: string;
-}
-
-export interface PromQueryResult {
-  /** HTTP 200 and no per-query error. */
-  ok: boolean;
-  httpStatus: number;
-  /** Frames returned for the query (an empty result still has one, with no fields). */
-  frames: number;
-  /** Frames with at least one numeric value: the series a panel would draw. */
-  series: number;
-  /** The data source's or Grafana's error message when the query failed. */
-  error?: string;
-}
-
 const DEFAULT_TIMEOUT_MS = 10_000;
-const REF_ID = 'A';
 
 export class GrafanaClient {
   readonly baseUrl: string;
@@ -125,26 +84,6 @@ export class GrafanaClient {
     return send({ baseUrl: this.baseUrl, fetch: this.#fetch, timeoutMs: this.#timeoutMs }, request);
   }
 
-  /** GET /api/health, unauthenticated (it needs no login, and a wrong password must not fail it). */
-  async health(): Promise<GrafanaHealth> {
-    const req: ApiRequest = { method: 'GET', path: '/api/health' };
-    const res = await this.#send(req);
-    if (res.status !== 200 && res.status !== 503) throw statusError(res, req, this.baseUrl);
-    if (!isObject(res.json) || typeof res.json.database !== 'string') {
-      if (res.status === 503) throw statusError(res, req, this.baseUrl);
-      throw unexpected(res, req, this.baseUrl, 'the body is not a Grafana health report');
-    }
-    const body = res.json;
-    return {
-      ok: res.status === 200 && body.database === 'ok',
-      httpStatus: res.status,
-      database: body.database as string,
-      ...(typeof body.version === 'string' && body.version !== '' ? { version: body.version } : {}),
-      ...(typeof body.commit === 'string' && body.commit !== '' ? { commit: body.commit } : {}),
-    };
-  }
-
-  /** GET /api/datasources/uid/:uid/health: the data source plugin's own check (Prometheus runs 1+1). */
   async datasourceHealth(uid: string): Promise<DatasourceHealth> {
     const req: ApiRequest = { method: 'GET', path: `/api/datasources/uid/${encodeURIComponent(uid)}/health`, auth: this.#auth };
     const res = await this.#send(req);
@@ -162,28 +101,6 @@ export class GrafanaClient {
     }
     if (res.status === 200) throw unexpected(res, req, this.baseUrl, 'the body is not a health check result');
     throw statusError(res, req, this.baseUrl);
-  }
-
-  /** GET /api/search?type=dash-db&tag=...: the dashboards carrying the tag (the user can see). */
-  async searchDashboards(tag: string): Promise<DashboardHit[]> {
-    const query = new URLSearchParams({ type: 'dash-db', tag });
-    const req: ApiRequest = { method: 'GET', path: `/api/search?${query.toString()}`, auth: this.#auth };
-    const res = await this.#send(req);
-    if (res.status !== 200) throw statusError(res, req, this.baseUrl);
-    if (!Array.isArray(res.json)) throw unexpected(res, req, this.baseUrl, 'the body is not a list of search hits');
-    const hits: DashboardHit[] = [];
-    for (const h of res.json) {
-      if (!isObject(h) || typeof h.uid !== 'string' || typeof h.title !== 'string') throw unexpected(res, req, this.baseUrl, 'a search hit has no uid/title');
-      hits.push({
-        uid: h.uid,
-        title: h.title,
-        url: typeof h.url === 'string' ? h.url : '',
-        tags: Array.isArray(h.tags) ? h.tags.filter((t): t is string => typeof t === 'string') : [],
-        ...(typeof h.folderUid === 'string' ? { folderUid: h.folderUid } : {}),
-        ...(typeof h.folderTitle === 'string' ? { folderTitle: h.folderTitle } : {}),
-      });
-    }
-    return hits;
   }
 
   /** GET /api/dashboards/uid/:uid: the dashboard model as Grafana stores it, or found: false on 404. */
@@ -245,49 +162,6 @@ export class GrafanaClient {
     if (res.status === 400 || res.status === 403) {
       return fail('rejected', `Grafana refused to change the password of user "${this.user}" (${grafanaSays}).`);
     }
-    throw statusError(res, req, this.baseUrl);
-  }
-
-  /**
-   * POST /api/ds/query: run a PromQL instant query through the data source, as a panel would.
-   * Counts frames and series (frames with values) and passes on the query error, if any.
-   */
-  async queryPrometheus(datasourceUid: string, expr: string, options: PromQueryOptions = {}): Promise<PromQueryResult> {
-    const req: ApiRequest = {
-      method: 'POST',
-      path: '/api/ds/query',
-      auth: this.#auth,
-      body: {
-        queries: [
-          {
-            refId: REF_ID,
-            datasource: { type: 'prometheus', uid: datasourceUid },
-            expr,
-            instant: true,
-            range: false,
-            format: 'time_series',
-            intervalMs: 1000,
-            maxDataPoints: 100,
-          },
-        ],
-        from: options.from ?? 'now-5m',
-        to: options.to ?? 'now',
-      },
-    };
-    const res = await this.#send(req);
-    if (res.status === 401 || res.status === 403 || res.status >= 500) throw statusError(res, req, this.baseUrl);
-    const summary = summarizeQueryResult(res.json, REF_ID);
-    if (summary) {
-      // 400 (or 207 with the datasourceQueryMultiStatus toggle) when the query itself failed.
-      const error = summary.error ?? (res.status !== 200 ? `HTTP ${res.status}` : undefined);
-      return { ok: error === undefined, httpStatus: res.status, frames: summary.frames, series: summary.series, ...(error !== undefined ? { error } : {}) };
-    }
-    if (res.status === 400 || res.status === 404) {
-      // Refused before any data source ran: bad request body, unknown data source or plugin.
-      const said = grafanaMessage(res).message;
-      return { ok: false, httpStatus: res.status, frames: 0, series: 0, error: said ?? `HTTP ${res.status}` };
-    }
-    if (res.status === 200) throw unexpected(res, req, this.baseUrl, `the body has no result for query ${REF_ID}`);
     throw statusError(res, req, this.baseUrl);
   }
 }

@@ -9,7 +9,17 @@ import { gpuEnabled, type RenderOptions } from './profile.js';
 import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
 
-type Service = Record<string, unknown>;
+/** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
+export interface Service {
+  image: string;
+  ports?: string[];
+  volumes?: string[];
+  network_mode?: string;
+  labels?: Record<string, string>;
+  command?: string[];
+  healthcheck?: { test: string[]; interval: string; start_period: string; timeout?: string; retries?: number };
+  [key: string]: unknown;
+}
 
 // A 5 s interval: `up --wait` sees healthy within seconds (start_interval needs Engine 25+).
 const wgetCheck = (url: string) => ({
@@ -33,14 +43,18 @@ function base(config: Config, service: Parameters<typeof imageFor>[1], secrets: 
 
 const published = (config: Config, port: number, containerPort: number) => [`${config.listen}:${port}:${containerPort}`];
 
-export function renderCompose(config: Config, options: RenderOptions, secrets: StackSecret[], place: Placement = { role: 'single', nodes: [] }): Record<string, unknown> {
-  const services: Record<string, Service> = {};
-  const onNetwork = { networks: [networkName] };
-  const exportersOnly = place.role === 'node';
-  // On a node host the exporters listen on the address the central stack reaches it by.
-  const nodeListen = exportersOnly && place.self ? `${place.self.address}:${place.self.ports.node_exporter}` : nodeExporterAddress(config);
+/** What each service function needs to know about this host's part of the stack. */
+interface Ctx {
+  config: Config;
+  options: RenderOptions;
+  secrets: StackSecret[];
+  place: Placement;
+}
 
-  if (!exportersOnly) services.prometheus = {
+const onNetwork = { networks: [networkName] };
+
+function prometheus({ config, secrets }: Ctx): Service {
+  return {
     ...base(config, 'prometheus', secrets),
     command: [
       '--config.file=/etc/prometheus/prometheus.yml',
@@ -57,8 +71,10 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     healthcheck: wgetCheck('http://127.0.0.1:9090/-/ready'),
     ...onNetwork,
   };
+}
 
-  if (!exportersOnly) services.alertmanager = {
+function alertmanager({ config, secrets }: Ctx): Service {
+  return {
     ...base(config, 'alertmanager', secrets),
     command: [
       '--config.file=/etc/alertmanager/alertmanager.yml',
@@ -71,116 +87,137 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     healthcheck: wgetCheck('http://127.0.0.1:9093/-/ready'),
     ...onNetwork,
   };
+}
 
-  if (config.grafana.enabled && !exportersOnly) {
-    services.grafana = {
-      ...base(config, 'grafana', secrets),
-      environment: {
-        GF_SECURITY_ADMIN_USER: config.grafana.admin_user,
-        GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
-        GF_AUTH_ANONYMOUS_ENABLED: String(config.grafana.anonymous_access),
-        GF_USERS_ALLOW_SIGN_UP: 'false',
-        GF_ANALYTICS_REPORTING_ENABLED: 'false',
-        GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
-        GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
-      },
-      volumes: [
-        './grafana/provisioning:/etc/grafana/provisioning:ro',
-        './grafana/dashboards:/etc/obsctl/dashboards:ro',
-        'grafana-data:/var/lib/grafana',
-      ],
-      ports: published(config, config.ports.grafana, 3000),
-      healthcheck: wgetCheck('http://127.0.0.1:3000/api/health'),
-      depends_on: { prometheus: { condition: 'service_healthy' } },
-      ...onNetwork,
-    };
+function grafana({ config, secrets }: Ctx): Service {
+  return {
+    ...base(config, 'grafana', secrets),
+    environment: {
+      GF_SECURITY_ADMIN_USER: config.grafana.admin_user,
+      GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
+      GF_AUTH_ANONYMOUS_ENABLED: String(config.grafana.anonymous_access),
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
+    },
+    volumes: ['./grafana/provisioning:/etc/grafana/provisioning:ro', './grafana/dashboards:/etc/obsctl/dashboards:ro', 'grafana-data:/var/lib/grafana'],
+    ports: published(config, config.ports.grafana, 3000),
+    healthcheck: wgetCheck('http://127.0.0.1:3000/api/health'),
+    depends_on: { prometheus: { condition: 'service_healthy' } },
+    ...onNetwork,
+  };
+}
+
+function nodeExporter({ config, options, secrets, place }: Ctx): Service {
+  // On a node host the exporters listen on the address the central stack reaches it by.
+  const listen = place.role === 'node' && place.self ? `${place.self.address}:${place.self.ports.node_exporter}` : nodeExporterAddress(config);
+  return {
+    ...base(config, 'node-exporter', secrets),
+    command: ['--path.rootfs=/host', `--web.listen-address=${listen}`],
+    // Host network and PID namespace: the host's interfaces and processes, not the container's.
+    network_mode: 'host',
+    pid: 'host',
+    volumes: [options.sharedRootMount === false ? '/:/host:ro' : '/:/host:ro,rslave'],
+    healthcheck: wgetCheck(`http://${listen}/`),
+  };
+}
+
+/** Recorded real exporter output with moving values, served by a tiny Node script: no GPU. */
+function dcgmSimulator(config: Config, options: RenderOptions): Service {
+  return {
+    image: imageFor(config, 'dcgm-simulator'),
+    user: '65534:65534',
+    command: ['node', '/sim/dcgm-simulator.mjs'],
+    // A recording given by the user is replayed as recorded: every field and label it has.
+    environment: { SIM_PROFILE: options.simulateGpuRecording ? 'replay' : options.profile, SIM_PORT: '9400' },
+    volumes: ['./dcgm-sim:/sim:ro'],
+    healthcheck: {
+      test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:9400/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
+      interval: '5s',
+      timeout: '5s',
+      retries: 5,
+      start_period: '10s',
+    },
+  };
+}
+
+function dcgmExporter({ config, options, secrets, place }: Ctx): Service {
+  const dcgm: Service = {
+    ...base(config, 'dcgm-exporter', secrets),
+    environment: {
+      DCGM_EXPORTER_COLLECTORS: '/etc/dcgm-exporter/obsctl/counters.csv',
+      DCGM_EXPORTER_INTERVAL: String(config.exporters.dcgm.collect_interval_ms),
+      DCGM_EXPORTER_LISTEN: ':9400',
+      // Otherwise the Hostname label is the container id and changes on every recreate.
+      NODE_NAME: place.self?.name ?? config.name,
+    },
+    volumes: ['./dcgm:/etc/dcgm-exporter/obsctl:ro'],
+    healthcheck: {
+      test: ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"],
+      interval: '5s',
+      timeout: '5s',
+      retries: 5,
+      start_period: '60s',
+    },
+    ...onNetwork,
+  };
+  if (options.simulateGpu) Object.assign(dcgm, dcgmSimulator(config, options));
+  if (place.role === 'node' && place.self) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
+  if (!options.simulateGpu) {
+    dcgm.deploy = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
+    if (config.exporters.dcgm.profiling) dcgm.cap_add = ['SYS_ADMIN'];
+  } else {
+    dcgm.labels = { ...dcgm.labels, 'org.obsctl.simulated': 'true' };
   }
+  return dcgm;
+}
 
-  if (config.exporters.node.enabled) {
-    services['node-exporter'] = {
-      ...base(config, 'node-exporter', secrets),
-      command: ['--path.rootfs=/host', `--web.listen-address=${nodeListen}`],
-      // Host network and PID namespace: the host's interfaces and processes, not the container's.
-      network_mode: 'host',
-      pid: 'host',
-      volumes: [options.sharedRootMount === false ? '/:/host:ro' : '/:/host:ro,rslave'],
-      healthcheck: wgetCheck(`http://${nodeListen}/`),
-    };
-  }
+function cadvisor({ config, secrets }: Ctx): Service {
+  return {
+    ...base(config, 'cadvisor', secrets),
+    command: ['--docker_only=true', '--housekeeping_interval=15s'],
+    volumes: ['/:/rootfs:ro', '/var/run:/var/run:ro', '/sys:/sys:ro', '/var/lib/docker/:/var/lib/docker:ro', '/dev/disk/:/dev/disk:ro'],
+    devices: ['/dev/kmsg'],
+    privileged: true,
+    healthcheck: wgetCheck('http://127.0.0.1:8080/healthz'),
+    ...onNetwork,
+  };
+}
 
-  if (gpuEnabled(config, options)) {
-    const dcgm: Service = {
-      ...base(config, 'dcgm-exporter', secrets),
-      environment: {
-        DCGM_EXPORTER_COLLECTORS: '/etc/dcgm-exporter/obsctl/counters.csv',
-        DCGM_EXPORTER_INTERVAL: String(config.exporters.dcgm.collect_interval_ms),
-        DCGM_EXPORTER_LISTEN: ':9400',
-        // Otherwise the Hostname label is the container id and changes on every recreate.
-        NODE_NAME: place.self?.name ?? config.name,
-      },
-      volumes: ['./dcgm:/etc/dcgm-exporter/obsctl:ro'],
-      healthcheck: {
-        test: ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"],
-        interval: '5s',
-        timeout: '5s',
-        retries: 5,
-        start_period: '60s',
-      },
-      ...onNetwork,
-    };
-    if (options.simulateGpu) {
-      // Recorded real exporter output with moving values, served by a tiny Node script: no GPU.
-      Object.assign(dcgm, {
-        image: imageFor(config, 'dcgm-simulator'),
-        user: '65534:65534',
-        command: ['node', '/sim/dcgm-simulator.mjs'],
-        // A recording given by the user is replayed as recorded: every field and label it has.
-        environment: { SIM_PROFILE: options.simulateGpuRecording ? 'replay' : options.profile, SIM_PORT: '9400' },
-        volumes: ['./dcgm-sim:/sim:ro'],
-        healthcheck: {
-          test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:9400/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
-          interval: '5s',
-          timeout: '5s',
-          retries: 5,
-          start_period: '10s',
-        },
-      });
-    }
-    if (exportersOnly && place.self) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
-    if (!options.simulateGpu) {
-      dcgm.deploy = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
-      if (config.exporters.dcgm.profiling) dcgm.cap_add = ['SYS_ADMIN'];
-    } else {
-      dcgm.labels = { ...(dcgm.labels as object), 'org.obsctl.simulated': 'true' };
-    }
-    services['dcgm-exporter'] = dcgm;
-  }
+function blackbox({ config, secrets }: Ctx): Service {
+  return {
+    ...base(config, 'blackbox', secrets),
+    command: ['--config.file=/etc/blackbox_exporter/blackbox.yml'],
+    volumes: ['./blackbox:/etc/blackbox_exporter:ro'],
+    healthcheck: wgetCheck('http://127.0.0.1:9115/-/healthy'),
+    ...onNetwork,
+  };
+}
 
-  if (config.exporters.cadvisor.enabled && !exportersOnly) {
-    services.cadvisor = {
-      ...base(config, 'cadvisor', secrets),
-      command: ['--docker_only=true', '--housekeeping_interval=15s'],
-      volumes: ['/:/rootfs:ro', '/var/run:/var/run:ro', '/sys:/sys:ro', '/var/lib/docker/:/var/lib/docker:ro', '/dev/disk/:/dev/disk:ro'],
-      devices: ['/dev/kmsg'],
-      privileged: true,
-      healthcheck: wgetCheck('http://127.0.0.1:8080/healthz'),
-      ...onNetwork,
-    };
-  }
+export interface ComposeFile {
+  name: string;
+  services: Record<string, Service>;
+  networks: Record<string, unknown>;
+  volumes?: Record<string, object>;
+  secrets?: Record<string, { environment: string }>;
+}
 
-  if (config.exporters.blackbox.probes.length > 0 && !exportersOnly) {
-    services.blackbox = {
-      ...base(config, 'blackbox', secrets),
-      command: ['--config.file=/etc/blackbox_exporter/blackbox.yml'],
-      volumes: ['./blackbox:/etc/blackbox_exporter:ro'],
-      healthcheck: wgetCheck('http://127.0.0.1:9115/-/healthy'),
-      ...onNetwork,
-    };
-  }
-
-  const volumes: Record<string, object> = exportersOnly ? {} : { 'prometheus-data': {}, 'alertmanager-data': {} };
-  if (config.grafana.enabled && !exportersOnly) volumes['grafana-data'] = {};
-
+export function renderCompose(config: Config, options: RenderOptions, secrets: StackSecret[], place: Placement = { role: 'single', nodes: [] }): ComposeFile {
+  const ctx: Ctx = { config, options, secrets, place };
+  const full = place.role !== 'node'; // a node host of an inventory runs its exporters only
+  const wanted: [string, boolean, (c: Ctx) => Service][] = [
+    ['prometheus', full, prometheus],
+    ['alertmanager', full, alertmanager],
+    ['grafana', full && config.grafana.enabled, grafana],
+    ['node-exporter', config.exporters.node.enabled, nodeExporter],
+    ['dcgm-exporter', gpuEnabled(config, options), dcgmExporter],
+    ['cadvisor', full && config.exporters.cadvisor.enabled, cadvisor],
+    ['blackbox', full && config.exporters.blackbox.probes.length > 0, blackbox],
+  ];
+  const services = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, build(ctx)]));
+  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {} } : {};
+  if (config.grafana.enabled && full) volumes['grafana-data'] = {};
   return {
     name: projectName(config, place.self?.name),
     services,

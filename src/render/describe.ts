@@ -1,11 +1,13 @@
 // Builds stack.json from what render produced in memory (the compose and Prometheus objects, the
 // rule files it chose, the dashboards it built), so the description can never drift from the files.
+import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import type { DashboardFile } from '../../dashboards/index.js';
 import type { Config } from '../config/schema.js';
 import type { GpuCapabilities } from './capabilities.js';
 import { seconds } from '../duration.js';
 import { dashboardExpressions } from '../validate/promql-exprs.js';
+import type { ComposeFile, Service } from './compose.js';
 import { countersFor, requiredGpuMetrics } from './dcgm.js';
 import { fileSdGroups, type Placement } from './inventory.js';
 import { manifestVersion, type ManifestService, type StackManifest } from './manifest.js';
@@ -16,15 +18,6 @@ import type { StackSecret } from './secrets.js';
 /** Series every node-exporter delivers on any Linux host. */
 export const nodeMetrics = ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_network_receive_bytes_total'];
 
-interface ComposeService {
-  image: string;
-  ports?: string[];
-  volumes?: string[];
-  network_mode?: string;
-  labels?: Record<string, string>;
-  healthcheck?: { test: string[]; interval: string; start_period: string };
-  command?: string[];
-}
 interface PromJob {
   job_name: string;
   scrape_interval?: string;
@@ -40,7 +33,7 @@ export interface DescribeInput {
   gpuProfile: GpuProfile;
   contentProfile: GpuProfile;
   simulated: boolean;
-  compose: { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+  compose: ComposeFile;
   prometheus?: { global: { scrape_interval: string }; scrape_configs: PromJob[] };
   ruleFiles: Map<string, string>;
   dashboards: DashboardFile[];
@@ -51,7 +44,7 @@ export interface DescribeInput {
 // Dashboards are re-read by Grafana's file provider every 30 s: no restart for them.
 const watchedByService = new Set(['grafana/dashboards/']);
 
-function describeService(name: string, s: ComposeService): ManifestService {
+function describeService(name: string, s: Service): ManifestService {
   const ports = (s.ports ?? []).map((p) => {
     const [address, port, containerPort] = p.split(':');
     return { address: address!, port: Number(port), containerPort: Number(containerPort) };
@@ -69,6 +62,8 @@ function describeService(name: string, s: ComposeService): ManifestService {
     apply: name === 'prometheus' || name === 'alertmanager' ? 'reload' : 'restart',
     simulated: s.labels?.['org.obsctl.simulated'] === 'true',
     hostNetwork: s.network_mode === 'host',
+    // Compose recreates a container when its service definition changes: this tells `up`'s plan.
+    definition: createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 16),
   };
 }
 

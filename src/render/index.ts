@@ -107,7 +107,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     gpuProfile: gpu ? options.profile : 'none',
     contentProfile,
     simulated: Boolean(options.simulateGpu),
-    compose: compose as never,
+    compose,
     ...(prometheus ? { prometheus: prometheus as never } : {}),
     ruleFiles: rules,
     dashboards,

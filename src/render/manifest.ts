@@ -27,6 +27,8 @@ const service = z.object({
   /** Stands in for real hardware (the simulated GPU exporter). */
   simulated: z.boolean(),
   hostNetwork: z.boolean(),
+  /** Hash of the service's Compose definition: a different one means Compose recreates the container. */
+  definition: z.string(),
 });
 
 const scrapeJob = z.object({

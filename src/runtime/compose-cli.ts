@@ -3,18 +3,10 @@
 import { execa } from 'execa';
 import { plainLines } from './plain-text.js';
 
-export interface ComposeProject {
-  name: string;
-  dir: string;
-  /** Values of the Compose secrets' environment variables (and nothing else secret). */
-  env: Record<string, string>;
-}
+import type { Compose, ComposeProject, ComposeResult, ImageArchive } from '../app/ports.js';
+import { errors } from '../errors.js';
 
-export interface ComposeResult {
-  ok: boolean;
-  stdout: string;
-  stderr: string;
-}
+export type { ComposeProject, ComposeResult } from '../app/ports.js';
 
 export interface PsEntry {
   Service: string;
@@ -23,7 +15,7 @@ export interface PsEntry {
   ID: string;
 }
 
-export class ComposeCli {
+export class ComposeCli implements Compose {
   constructor(readonly project: ComposeProject) {}
 
   private args(rest: string[]): string[] {
@@ -46,11 +38,16 @@ export class ComposeCli {
     return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
   }
 
-  up(options: { pull: 'missing' | 'always' | 'never'; waitSeconds: number; progress: 'plain' | 'auto'; inherit: boolean }) {
+  /** Images are pulled (or refused) by `up` itself before this: Compose never pulls. */
+  up(options: { waitSeconds: number; progress: 'plain' | 'auto' }) {
     return this.run(
-      ['--progress', options.progress, 'up', '--detach', '--wait', '--wait-timeout', String(options.waitSeconds), '--remove-orphans', '--pull', options.pull],
-      { inherit: options.inherit, timeoutMs: (options.waitSeconds + 120) * 1000 },
+      ['--progress', options.progress, 'up', '--detach', '--wait', '--wait-timeout', String(options.waitSeconds), '--remove-orphans', '--pull', 'never'],
+      { timeoutMs: (options.waitSeconds + 120) * 1000 },
     );
+  }
+
+  restart(service: string) {
+    return this.run(['restart', service]);
   }
 
   async ps(): Promise<PsEntry[]> {
@@ -72,4 +69,15 @@ export class ComposeCli {
   down(options: { volumes: boolean }) {
     return this.run(['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])]);
   }
+}
+
+/** `docker image save/load` (the archive format Docker and Podman both read). */
+export const dockerImageArchive: ImageArchive = {
+  save: (file, images) => docker(['save', '-o', file, ...images]),
+  load: (file) => docker(['load', '-i', file]),
+};
+
+async function docker(args: string[]): Promise<void> {
+  const r = await execa('docker', args, { reject: false, stdout: 'inherit', stderr: 'pipe' });
+  if (r.exitCode !== 0) throw errors.dockerFailed(args[0]!, String(r.stderr).trim().split('\n').pop() ?? '');
 }

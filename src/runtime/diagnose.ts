@@ -1,9 +1,9 @@
 // When `up` fails: which service, its health-check output, and its last log lines.
-import type { ComposeCli } from './compose-cli.js';
+import type { Compose } from '../app/ports.js';
 import type { Engine } from './engine.js';
 import { plainText } from './plain-text.js';
 
-export async function diagnose(engine: Engine, compose: ComposeCli, project: string): Promise<string[]> {
+export async function diagnose(engine: Engine, compose: Compose, project: string): Promise<string[]> {
   const lines: string[] = [];
   const containers = await engine.projectContainers(project);
   const bad = containers.filter((c) => c.state !== 'running' || (c.health && c.health !== 'healthy'));

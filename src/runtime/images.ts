@@ -1,4 +1,5 @@
 // Images the stack needs: present, pulled with progress, or (offline) every missing one named at once.
+import type { Output } from '../app/ports.js';
 import type { Engine } from './engine.js';
 
 export async function missingImages(engine: Engine, images: string[]): Promise<string[]> {
@@ -7,18 +8,18 @@ export async function missingImages(engine: Engine, images: string[]): Promise<s
   return missing;
 }
 
-/** Pulls one image after another; on a TTY one updating line, otherwise a line per layer change. */
-export async function pullImages(engine: Engine, images: string[], tty: boolean, print: (line: string) => void): Promise<void> {
+/** Pulls one image after another; on a terminal one updating line, otherwise a line per layer change. */
+export async function pullImages(engine: Engine, images: string[], out: Output, tty: boolean): Promise<void> {
   for (const image of images) {
     const seen = new Set<string>();
     await engine.pull(image, (line) => {
-      if (tty) process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns ?? 100) - 1)}`);
+      if (tty) out.progress(line);
       else if (!line.includes('Downloading') && !line.includes('Extracting') && !seen.has(line)) {
         seen.add(line);
-        print(line);
+        out.info(line);
       }
     });
-    if (tty) process.stdout.write('\r\x1b[2K');
-    print(`pulled ${image}`);
+    if (tty) out.progress('');
+    out.info(`pulled ${image}`);
   }
 }

@@ -5,9 +5,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveSecretFile } from '../config/secrets.js';
+import type { SecretsStore } from '../app/ports.js';
 import type { StackSecret } from '../render/secrets.js';
 
-export class SecretsFile {
+export class SecretsFile implements SecretsStore {
   private values = new Map<string, string>();
   constructor(readonly file: string) {
     if (fs.existsSync(file)) {
@@ -46,7 +47,7 @@ export interface ResolvedSecrets {
 }
 
 /** Values for every secret of the stack; generates what obsctl owns and has not generated yet. */
-export function resolveSecrets(secrets: StackSecret[], store: SecretsFile, env: NodeJS.ProcessEnv, configDir: string): ResolvedSecrets {
+export function resolveSecrets(secrets: StackSecret[], store: SecretsStore, env: NodeJS.ProcessEnv, configDir: string): ResolvedSecrets {
   const out: ResolvedSecrets = { env: {}, generated: [] };
   for (const s of secrets) {
     let value: string | undefined;

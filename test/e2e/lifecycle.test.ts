@@ -6,7 +6,7 @@
 // Grafana cannot run here (no image reachable): it is disabled in this stack and said so below.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppTarget, buildOnce, dockerUnavailable, editConfig, obsctl, projectLeftovers, promQuery, skipOrFail, stackPorts, tempProject, useTestStack, waitFor, type StackPorts } from './harness.js';
+import { AppTarget, buildOnce, dockerUnavailable, editConfig, obsctl, projectLeftovers, promQuery, skipOrFail, stackPorts, tempProject, testImages, useTestStack, waitFor, type StackPorts } from './harness.js';
 
 const reason = await dockerUnavailable();
 if (reason) skipOrFail(reason);
@@ -70,7 +70,10 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
     firstSampleTime = Math.floor(Date.now() / 1000);
   });
 
-  it('up again changes nothing: same container ids', async () => {
+  it('plan with no change: exit 0, nothing to do; up again changes nothing: same container ids', async () => {
+    const plan = await obsctl(dir, ['plan', '--simulate-gpu']);
+    expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(0);
+    expect(plan.stdout).toContain(`${project}: nothing to do`);
     const r = await obsctl(dir, ['up', '--simulate-gpu', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ created: [], recreated: [], reloaded: {} });
@@ -82,6 +85,10 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
       set(['prometheus', 'scrape_interval'], '3s');
       set(['alerts', 'host', 'load_per_core'], 7);
     });
+    const plan = await obsctl(dir, ['plan', '--simulate-gpu']);
+    expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(1);
+    expect(plan.stdout).toMatch(/^prometheus: reload: .*prometheus\/prometheus\.yml/m);
+    expect(plan.stdout).not.toMatch(/recreate/);
     const r = await obsctl(dir, ['up', '--simulate-gpu', '--json']);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.json()).toMatchObject({ recreated: [], reloaded: { prometheus: 'reloaded' } });
@@ -91,6 +98,24 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
     const rules = JSON.stringify(await (await fetch(`${prom}/api/v1/rules`)).json());
     expect(rules).toMatch(/> 7\b|>\s*7\)/);
     expect((await promQuery(prom, 'up{job="node-exporter"}', firstSampleTime)).length).toBe(1);
+  });
+
+  it('plan names an image change: prometheus: recreate (image), and changes nothing', async () => {
+    const tag = `obsctl-test/prometheus:e2e-plan-${process.pid}`;
+    await execa('docker', ['tag', testImages.prometheus, tag]);
+    try {
+      editConfig(dir, (set) => set(['images', 'prometheus'], tag));
+      const plan = await obsctl(dir, ['plan', '--simulate-gpu', '--json']);
+      expect(plan.code, plan.stderr).toBe(1);
+      expect(plan.json().services).toEqual(expect.arrayContaining([{ service: 'prometheus', action: 'recreate', reasons: ['image'] }]));
+      const text = await obsctl(dir, ['plan', '--simulate-gpu']);
+      expect(text.stdout).toMatch(/^prometheus: recreate \(image\)$/m);
+      expect(text.stdout).not.toMatch(/^(alertmanager|node-exporter|dcgm-exporter): /m);
+      expect(await ids()).toEqual(firstIds);
+    } finally {
+      editConfig(dir, (set) => set(['images', 'prometheus'], testImages.prometheus));
+      await execa('docker', ['rmi', tag], { reject: false });
+    }
   });
 
   it('status shows an exporter stopped by hand', async () => {

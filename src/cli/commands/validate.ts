@@ -1,51 +1,42 @@
-// obsctl validate: the rendered stack checked by the real tools that will run it.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { applyWrite, planWrite } from '../../render/write.js';
-import { validateStack } from '../../validate/index.js';
-import { loadConfig } from '../context.js';
+// obsctl validate: the rendered stack checked by promtool, amtool, docker compose, PromQL grammar.
+import { loadConfig } from '../../app/config.js';
+import { prepareStack } from '../../app/stack.js';
+import { validate } from '../../app/validate.js';
 import { color, err, out, printJson } from '../output.js';
-import { prepareStack } from '../stack.js';
+import { realPorts } from '../root.js';
 
-export interface ValidateOptions {
+export interface ValidateFlags {
   config: string;
   dir?: string;
   strict: boolean;
   json: boolean;
-  simulateGpu?: string | boolean;
+  simulateGpu?: string | true;
   host?: string;
 }
 
-export async function validateCommand(options: ValidateOptions): Promise<number> {
-  let dir = options.dir ? path.resolve(options.dir) : undefined;
-  let temp: string | undefined;
+export async function validateCommand(flags: ValidateFlags): Promise<number> {
+  const ports = realPorts(flags);
   let warnings: string[] = [];
-  if (!dir) {
-    const loaded = loadConfig(options.config, { checkSecrets: false });
+  let source: Parameters<typeof validate>[1];
+  if (flags.dir) source = { dir: flags.dir };
+  else {
+    const loaded = loadConfig(flags.config, { checkSecrets: false }, ports.readText);
     warnings = loaded.warnings;
-    const stack = await prepareStack(loaded, options);
-    temp = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-validate-'));
-    applyWrite(temp, stack.result.files, planWrite(temp, stack.result.files));
-    dir = temp;
+    source = { stack: await prepareStack(ports, loaded, flags) };
   }
-  try {
-    const report = await validateStack(dir, { strict: options.strict });
-    if (options.json) {
-      printJson({ ...report, warnings: [...warnings, ...report.warnings] });
-    } else {
-      for (const w of [...warnings, ...report.warnings]) err(color.yellow(w));
-      out(color.dim(`versions: ${report.tools.map((t) => `${t.name} ${t.version}`).join(', ') || 'no tools ran'}`));
-      for (const c of report.checks) {
-        const mark = c.status === 'pass' ? color.green('✓') : c.status === 'skip' ? color.yellow('-') : color.red('✗');
-        out(`${mark} ${c.name}${c.file ? ` ${color.dim(c.file)}` : ''}${c.status === 'pass' ? '' : `: ${c.detail}`}`);
-        if (c.status !== 'pass' && c.hint) out(color.dim(`    hint: ${c.hint}`));
-      }
-      const count = (s: string) => report.checks.filter((c) => c.status === s).length;
-      out(`${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`);
-    }
+  const report = await validate(ports, source, { strict: flags.strict });
+  if (flags.json) {
+    printJson({ ...report, warnings: [...warnings, ...report.warnings] });
     return report.ok ? 0 : 1;
-  } finally {
-    if (temp) fs.rmSync(temp, { recursive: true, force: true });
   }
+  for (const w of [...warnings, ...report.warnings]) err(color.yellow(w));
+  out(color.dim(`versions: ${report.tools.map((t) => `${t.name} ${t.version}`).join(', ') || 'no tools ran'}`));
+  for (const c of report.checks) {
+    const mark = c.status === 'pass' ? color.green('✓') : c.status === 'skip' ? color.yellow('-') : color.red('✗');
+    out(`${mark} ${c.name}${c.file ? ` ${color.dim(c.file)}` : ''}${c.status === 'pass' ? '' : `: ${c.detail}`}`);
+    if (c.status !== 'pass' && c.hint) out(color.dim(`    hint: ${c.hint}`));
+  }
+  const count = (s: string) => report.checks.filter((c) => c.status === s).length;
+  out(`${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`);
+  return report.ok ? 0 : 1;
 }

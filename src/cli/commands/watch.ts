@@ -1,14 +1,13 @@
 // obsctl watch: flags -> runWatch (src/watch/run.ts). The local stack by default (its Prometheus,
 // Alertmanager and the engine's containers); --prometheus/--alertmanager watch a remote one.
 import { errors } from '../../errors.js';
-import { projectName } from '../../render/inventory.js';
 import { serviceUrls } from '../../runtime/lifecycle.js';
 import { strictSeconds } from '../../duration.js';
 import { parseServe, runWatch } from '../../watch/run.js';
 import { parseUntil } from '../../watch/until.js';
-import { loadConfig } from '../context.js';
+import { loadConfig } from '../../app/config.js';
+import { stackProject } from '../../app/stack.js';
 import { color, err, out } from '../output.js';
-import { chooseHost } from '../stack.js';
 
 export interface WatchOptions {
   config: string;
@@ -20,7 +19,8 @@ export interface WatchOptions {
   until?: string;
   timeout?: string;
   serve?: string;
-  token: string | boolean;
+  /** --token TOKEN, --no-token (false), or neither (undefined). */
+  token?: string | false;
   maxClients: string;
 }
 
@@ -32,7 +32,7 @@ const duration = (flag: string, text: string) => {
 
 export async function watch(options: WatchOptions): Promise<number> {
   const loaded = loadConfig(options.config, { checkSecrets: false });
-  const project = projectName(loaded.config, chooseHost(loaded, options.host));
+  const { project } = stackProject(loaded, options.host);
   const local = serviceUrls(loaded.config);
   const remote = Boolean(options.prometheus || options.alertmanager);
   const token = typeof options.token === 'string' ? options.token : process.env.OBSCTL_WATCH_TOKEN;

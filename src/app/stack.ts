@@ -1,16 +1,25 @@
-// What render, validate and up share: config -> concrete profile -> rendered files.
-import fs from 'node:fs';
+// What every use case that renders shares: config -> this host's part -> concrete GPU profile ->
+// rendered files and manifest, plus where its state lives and its Compose project name.
 import os from 'node:os';
-import { errors } from '../errors.js';
 import path from 'node:path';
 import { loadContent } from '../content.js';
+import { errors } from '../errors.js';
 import { render, type RenderResult } from '../render/index.js';
+import { projectName } from '../render/inventory.js';
 import { resolveProfile, type GpuProfile } from '../render/profile.js';
 import { describeGpu } from '../render/capabilities.js';
-import { detectGpu, type GpuDetection } from '../runtime/gpu-detect.js';
+import type { GpuDetection } from '../runtime/gpu-detect.js';
 import { resolveSimulation } from '../runtime/gpu-recording.js';
 import { readStoredCapabilities } from '../runtime/gpu-discovery.js';
-import type { LoadedConfig } from './context.js';
+import { stackDir } from '../runtime/stack-dir.js';
+import type { LoadedConfig } from './config.js';
+import type { Ports } from './ports.js';
+
+export interface StackOptions {
+  /** --simulate-gpu: true (nvidia), a profile name, or a recording FILE (from `obsctl gpu record`). */
+  simulateGpu?: string | boolean;
+  host?: string;
+}
 
 export interface PreparedStack {
   result: RenderResult;
@@ -18,9 +27,13 @@ export interface PreparedStack {
   detection?: GpuDetection;
   /** Lines worth telling the user (e.g. GPU parts left out). */
   notes: string[];
+  host?: string;
+  project: string;
+  /** Where `up` keeps this stack: .obsctl/stack beside obsctl.yaml. */
+  dir: string;
 }
 
-export const defaultOutDir = (loaded: LoadedConfig) => path.join(loaded.dir, '.obsctl', 'stack');
+export { stackDir as defaultOutDir } from '../runtime/stack-dir.js';
 
 /** With an inventory: the host this run is for (--host, else this machine's hostname). */
 export function chooseHost(loaded: LoadedConfig, host: string | undefined): string | undefined {
@@ -37,7 +50,12 @@ export function chooseHost(loaded: LoadedConfig, host: string | undefined): stri
   );
 }
 
-export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?: string | boolean; host?: string }): Promise<PreparedStack> {
+/** The Compose project of this config (and host), without rendering. */
+export function stackProject(loaded: LoadedConfig, host: string | undefined): { project: string; dir: string } {
+  return { project: projectName(loaded.config, chooseHost(loaded, host)), dir: stackDir(loaded.dir) };
+}
+
+export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIsShared'>, loaded: LoadedConfig, options: StackOptions): Promise<PreparedStack> {
   const notes: string[] = [];
   const host = chooseHost(loaded, options.host);
   const self = loaded.config.hosts.find((h) => h.name === host);
@@ -53,13 +71,13 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
     profile = loaded.config.gpu === 'auto' || loaded.config.gpu === 'none' ? (simulated as GpuProfile) : loaded.config.gpu;
     notes.push(`GPU simulated (${profile}): recorded real dcgm-exporter output stands in for the GPU`);
   } else if (loaded.config.gpu === 'auto') {
-    detection = await detectGpu();
+    detection = await ports.detectGpu();
     profile = resolveProfile(loaded.config, detection.profile);
     if (profile === 'none') notes.push(`no NVIDIA GPU detected (${detection.detail}): GPU exporter, dashboard and alerts left out`);
   } else {
     profile = loaded.config.gpu;
   }
-  const sharedRootMount = rootMountIsShared();
+  const sharedRootMount = ports.rootMountIsShared();
   const recording = simulation?.recording;
   if (recording) notes.push(`GPU replayed from ${path.relative(process.cwd(), recording.file) || recording.file}: ${recording.capabilities.fields.length} DCGM fields (${describeGpu(recording.capabilities)})`);
   // A recording says what the GPU reports; otherwise what `up` discovered before (same mode), if anything.
@@ -77,20 +95,5 @@ export async function prepareStack(loaded: LoadedConfig, options: { simulateGpu?
     },
     loadContent(),
   );
-  return { result, profile, ...(detection ? { detection } : {}), notes };
-}
-
-/** Reads /proc/self/mountinfo: is / a shared mount (so `rslave` bind mounts of it work)? */
-export function rootMountIsShared(mountinfo = '/proc/self/mountinfo'): boolean | undefined {
-  try {
-    const root = fs
-      .readFileSync(mountinfo, 'utf8')
-      .split('\n')
-      .map((l) => l.split(' '))
-      .filter((f) => f[4] === '/')
-      .at(-1);
-    return root ? root.slice(6, root.indexOf('-')).some((tag) => tag.startsWith('shared:')) : undefined;
-  } catch {
-    return undefined;
-  }
+  return { result, profile, ...(detection ? { detection } : {}), notes, ...(host ? { host } : {}), project: result.manifest.project, dir: stackDir(loaded.dir) };
 }

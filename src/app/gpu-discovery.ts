@@ -5,8 +5,8 @@ import path from 'node:path';
 import { applyWrite, planWrite } from '../render/write.js';
 import { discoverGpuCapabilities, readStoredCapabilities, sameCapabilities, storeCapabilities } from '../runtime/gpu-discovery.js';
 import { resolveSimulation } from '../runtime/gpu-recording.js';
-import { reload } from '../runtime/lifecycle.js';
-import type { LoadedConfig } from './context.js';
+import type { LoadedConfig } from './config.js';
+import type { Ports } from './ports.js';
 import { prepareStack, type PreparedStack } from './stack.js';
 
 export interface DiscoveryOutcome {
@@ -15,12 +15,13 @@ export interface DiscoveryOutcome {
 }
 
 export async function discoverAndApply(
+  ports: Pick<Ports, 'detectGpu' | 'rootMountIsShared' | 'reload'>,
   loaded: LoadedConfig,
-  options: { simulateGpu?: string | boolean; host?: string },
+  options: { simulateGpu?: string | boolean },
   stack: PreparedStack,
   stackDir: string,
   prometheus: string,
-  waitMs = 60_000,
+  waitMs = 30_000,
 ): Promise<DiscoveryOutcome> {
   const manifest = stack.result.manifest;
   if (manifest.role === 'node' || manifest.gpu.contentProfile === 'none' || !loaded.config.exporters.dcgm.enabled) return { status: 'skipped', detail: 'no GPU content here' };
@@ -34,14 +35,14 @@ export async function discoverAndApply(
   storeCapabilities(stateDir, { mode, hosts: found });
   const describe = Object.entries(found).map(([h, c]) => `${h}: ${c.fields.length} fields`).join(', ');
   if (sameCapabilities(before, found)) return { status: 'unchanged', detail: describe };
-  const again = await prepareStack(loaded, options);
+  const again = await prepareStack(ports, loaded, { ...(options.simulateGpu !== undefined ? { simulateGpu: options.simulateGpu } : {}), ...(manifest.host ? { host: manifest.host } : {}) });
   const plan = planWrite(stackDir, again.result.files);
   const changed = [...plan.create, ...plan.update, ...plan.remove];
   if (changed.length === 0) return { status: 'unchanged', detail: describe };
   applyWrite(stackDir, again.result.files, plan);
   if (changed.every((f) => f === 'stack.json')) return { status: 'unchanged', detail: `${describe}; as rendered (recorded in stack.json)` };
   if (changed.some((f) => f.startsWith('prometheus/'))) {
-    const r = await reload(prometheus);
+    const r = await ports.reload(prometheus);
     if (!r.ok) return { status: 'applied', detail: `${describe}; Prometheus rejected the re-rendered rules (${r.detail}): run \`obsctl validate\`` };
     return { status: 'applied', detail: `${describe}; GPU content re-rendered for it, Prometheus reloaded` };
   }

@@ -1,0 +1,53 @@
+// Loading obsctl.yaml for a use case: the file if present, the built-in defaults if not, every
+// problem reported at once as a UserError (exit 2) before anything is written. Read once per
+// command: the text is kept, so checking secrets later is an in-memory parse, not another read.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseConfigText } from '../config/load.js';
+import { formatIssue, type ConfigIssue } from '../config/issues.js';
+import type { Config } from '../config/schema.js';
+import { errors } from '../errors.js';
+import { readTextFile } from '../runtime/text-files.js';
+import { staleSchemaWarning } from '../config/schema-file.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of obsctl.yaml, or undefined when running on defaults. */
+  file?: string;
+  dir: string;
+  warnings: string[];
+  /** The text read (empty on defaults), for checks that need it again. */
+  text: string;
+  display: string;
+}
+
+export type ReadText = (file: string) => string | undefined;
+
+export function loadConfig(configPath: string, options: { checkSecrets: boolean; env?: NodeJS.ProcessEnv }, read: ReadText = readTextFile): LoadedConfig {
+  const file = path.resolve(configPath);
+  const dir = path.dirname(file);
+  const display = path.relative(process.cwd(), file) || file;
+  let text: string | undefined;
+  try {
+    text = read(file);
+  } catch (e) {
+    throw errors.configUnreadable(display, (e as Error).message);
+  }
+  const loaded = parse(text ?? '', display, dir, undefined);
+  const stale = text !== undefined ? staleSchemaWarning(file, text) : undefined;
+  const result: LoadedConfig = { ...loaded, ...(stale ? { warnings: [...loaded.warnings, stale] } : {}), ...(text !== undefined ? { file } : {}) };
+  if (options.checkSecrets) checkSecrets(result, options.env ?? process.env);
+  return result;
+}
+
+/** Are the secrets obsctl.yaml refers to there (env vars set, files present)? Throws like loadConfig. */
+export function checkSecrets(loaded: LoadedConfig, env: NodeJS.ProcessEnv): void {
+  parse(loaded.text, loaded.display, loaded.dir, { env, fileExists: (f: string) => fs.existsSync(f), baseDir: loaded.dir });
+}
+
+function parse(text: string, display: string, dir: string, environment: Parameters<typeof parseConfigText>[1]) {
+  const result = parseConfigText(text, environment);
+  const format = (i: ConfigIssue) => formatIssue(display, text, i);
+  if (!result.config) throw errors.configInvalid(display, result.errors.length, result.errors.flatMap(format));
+  return { config: result.config, dir, warnings: result.warnings.flatMap(format), text, display };
+}

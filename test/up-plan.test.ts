@@ -1,0 +1,102 @@
+// up = plan + apply, with a FAKE Engine and Compose (test/fakes/docker.ts) and everything else
+// real: the real config loader and renderer, the real stack writer on a temporary directory.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/app/config.js';
+import { prepareStack } from '../src/app/stack.js';
+import { applyUp } from '../src/app/up.js';
+import { hasChanges, planUp, type UpPlan } from '../src/app/up-plan.js';
+import type { StackManifest } from '../src/render/manifest.js';
+import { FakeCompose, FakeEngine, fakePorts } from './fakes/docker.js';
+
+const base = `name: plantest
+gpu: none
+grafana: { enabled: false }
+`;
+
+/** A project whose stack is up: rendered, written and running (fake containers), as after `obsctl up`. */
+async function running(yaml = base) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-plan-'));
+  const file = path.join(dir, 'obsctl.yaml');
+  fs.writeFileSync(file, yaml);
+  const engine = new FakeEngine();
+  let desired: () => StackManifest = () => {
+    throw new Error('not rendered yet');
+  };
+  const ports = fakePorts(engine, () => new FakeCompose(engine, () => desired()));
+  const load = async () => {
+    const loaded = loadConfig(file, { checkSecrets: false }, ports.readText);
+    const stack = await prepareStack(ports, loaded, {});
+    desired = () => stack.result.manifest;
+    return { loaded, stack };
+  };
+  const first = await load();
+  ports.stackFiles.apply(first.stack.dir, first.stack.result.files, ports.stackFiles.plan(first.stack.dir, first.stack.result.files));
+  engine.runStack(first.stack.result.manifest);
+  const change = async (edit: (text: string) => string, pull?: 'never') => {
+    fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+    const next = await load();
+    return { ...next, plan: await planUp(ports, next.loaded, next.stack, pull ? { pull } : {}) };
+  };
+  return { engine, ports, change };
+}
+
+const actions = (plan: UpPlan) => Object.fromEntries(plan.services.map((s) => [s.service, s.action === 'recreate' ? `recreate (${s.reasons.join(', ')})` : s.action]));
+
+describe("up's plan (fake Engine and Compose)", () => {
+  it('no change: nothing created, recreated, reloaded or written', async () => {
+    const { change } = await running();
+    const { plan } = await change((t) => t);
+    expect(actions(plan)).toEqual({ alertmanager: 'keep', 'node-exporter': 'keep', prometheus: 'keep' });
+    expect(plan.files.create.length + plan.files.update.length + plan.files.remove.length).toBe(0);
+    expect(plan.pull).toEqual([]);
+    expect(plan.refusal).toBeUndefined();
+    expect(hasChanges(plan)).toBe(false);
+  });
+
+  it('a threshold change: prometheus reloads its new rule file, nothing is recreated; apply reloads it in place', async () => {
+    const { change, ports, engine } = await running();
+    const ids = engine.containers.map((c) => c.id);
+    const next = await change((t) => `${t}alerts:\n  host:\n    disk_free_ratio: 0.07\n`);
+    expect(actions(next.plan)).toEqual({ alertmanager: 'keep', 'node-exporter': 'keep', prometheus: 'reload' });
+    expect(next.plan.files.update.some((f) => f.startsWith('prometheus/rules/'))).toBe(true);
+    expect(hasChanges(next.plan)).toBe(true);
+    const summary = await applyUp(ports, next.loaded, next.stack, next.plan, { timeout: 30 });
+    expect(summary.reloaded).toEqual({ prometheus: 'reloaded' });
+    expect(ports.reloads).toEqual(['http://127.0.0.1:9090']);
+    expect(summary.recreated).toEqual([]);
+    expect(engine.containers.map((c) => c.id)).toEqual(ids);
+  });
+
+  it('an image change: that service alone is recreated (image) and its image pulled', async () => {
+    const { change, ports, engine } = await running();
+    const next = await change((t) => `${t}images:\n  prometheus: prom/prometheus:v3.6.0\n`);
+    expect(actions(next.plan)).toEqual({ alertmanager: 'keep', 'node-exporter': 'keep', prometheus: 'recreate (image)' });
+    expect(next.plan.pull).toEqual(['prom/prometheus:v3.6.0']);
+    const summary = await applyUp(ports, next.loaded, next.stack, next.plan, { timeout: 30 });
+    expect(engine.pulled).toEqual(['prom/prometheus:v3.6.0']);
+    expect(summary.recreated).toEqual(['prometheus']);
+    expect(summary.reloaded).toEqual({}); // a recreated Prometheus read its new config at start
+  });
+
+  it('a missing image with pull never: refused, nothing written or started', async () => {
+    const { change, ports, engine } = await running();
+    const next = await change((t) => `${t}images:\n  alertmanager: prom/alertmanager:v0.29.0\n`, 'never');
+    expect(next.plan.refusal?.code).toBe('IMAGES_MISSING');
+    expect(next.plan.refusal?.exitCode).toBe(3);
+    expect(next.plan.refusal?.details).toEqual(['missing: prom/alertmanager:v0.29.0']);
+    expect(next.plan.pull).toEqual([]);
+    const before = fs.readFileSync(path.join(next.stack.dir, 'compose.yaml'), 'utf8');
+    await expect(applyUp(ports, next.loaded, next.stack, next.plan, { timeout: 30 })).rejects.toMatchObject({ code: 'IMAGES_MISSING' });
+    expect(fs.readFileSync(path.join(next.stack.dir, 'compose.yaml'), 'utf8')).toBe(before);
+    expect(engine.pulled).toEqual([]);
+  });
+
+  it('a published port change: recreate (ports); a new exporter: create; a dropped one: remove', async () => {
+    const { change } = await running();
+    const next = await change((t) => `${t}ports:\n  prometheus: 19090\nexporters:\n  node: { enabled: false }\n  cadvisor: { enabled: true }\n`);
+    expect(actions(next.plan)).toEqual({ alertmanager: 'keep', cadvisor: 'create', 'node-exporter': 'remove', prometheus: 'recreate (ports)' });
+  });
+});
