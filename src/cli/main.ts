@@ -119,6 +119,18 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/ci.js')).ciCommand(o), o.json));
 
+  command('gate', 'GO/NO-GO for a deploy from the SLOs: exit 0 GO, 1 NO-GO (with the evidence), 3 cannot tell')
+    .option('--slo <name...>', 'only these SLOs (default: all)')
+    .option('--window <duration>', 'burn rate over this last window', '1h')
+    .option('--max-burn <factor>', 'NO-GO above this burn rate over the window (1 = spending exactly the budget)', '1')
+    .option('--prometheus <url>', 'the Prometheus to ask (default: this stack\'s)')
+    .option('--wait <duration>', 'watch this long (a canary), exiting at the first NO-GO')
+    .option('--every <duration>', 'with --wait: how often to look', '30s')
+    .option('--timeout <seconds>', 'per Prometheus query (the period\'s budget reads days of samples)', '30')
+    .option('--junit <file>', 'also write JUnit XML to this file')
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/gate.js')).gateCommand(o as never), o.json));
+
   program
     .command('gpu')
     .description('GPU tools')

@@ -3,6 +3,7 @@
 import type { ConfigIssue } from './issues.js';
 import type { Config, SecretRef } from './schema.js';
 import { hostPorts, reservedLabels, webhookPort } from './rules-overlap.js';
+import { sloConfigRules } from '../slo/checks.js';
 
 export type RuleIssue = ConfigIssue & { at?: PropertyKey[] };
 type Rule = (config: Config, raw: unknown) => RuleIssue[];
@@ -152,6 +153,7 @@ export const rules: Rule[] = [
   webhookPort,
   reservedLabels,
   hostPorts,
+  sloConfigRules,
 ];
 
 export function crossFieldRules(config: Config, raw: unknown): { errors: RuleIssue[]; warnings: RuleIssue[] } {

@@ -135,6 +135,33 @@ const hostEntry = z.strictObject({
     .describe('private bridge network on this host, if not network.subnet'),
 });
 
+// SLOs as code (docs/slo.md). Cross-field rules (target exists, objective can page, retention
+// covers the period, latency threshold is a bucket, custom selectors parse) live in src/slo/checks.ts.
+const promqlSelector = z.string().min(1).describe('a PromQL series selector, e.g. grpc_server_handled_total{job="api"}');
+const slo = z.strictObject({
+  name: dnsName.describe('SLO name: the `slo` label of its rules and alerts'),
+  target: dnsName.describe('a job from targets (or a blackbox probe) whose requests the SLI reads'),
+  objective: z.number().gt(0).lt(100).describe('percent of good events over the period, e.g. 99.5'),
+  period: duration.default('30d').describe('compliance period, 7d..90d; prometheus.retention_time must cover it'),
+  sli: z
+    .union([
+      z.enum(['availability']),
+      z.strictObject({ latency: z.strictObject({ threshold: duration.describe('a bucket bound of http_request_duration_seconds, e.g. 1s or 2500ms') }) }),
+      z.strictObject({ errors: promqlSelector.describe('selector of the bad events counter'), total: promqlSelector.describe('selector of all events') }),
+    ])
+    .default('availability')
+    .describe('availability (non-5xx), {latency: {threshold}}, or a custom {errors, total} pair of counter selectors'),
+  min_requests: z.number().int().min(1).default(10).describe('burn alerts stay silent below this many requests in their long window'),
+  runbook_url: z.string().regex(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' }).optional().describe('runbook linked from the alerts (default: docs/slo.md)'),
+});
+const anomaly = z.strictObject({
+  name: dnsName.describe('the `anomaly` label of its rules and alert'),
+  target: dnsName.optional().describe('a job from targets: watch its request rate'),
+  gpu_metric: z.string().regex(/^DCGM_FI_[A-Z0-9_]+$/, { message: 'a DCGM field name such as DCGM_FI_DEV_GPU_UTIL' }).optional().describe('a GPU metric to watch, per GPU'),
+  z: z.number().positive().default(3).describe('|z-score| that counts as an anomaly'),
+  for: duration.default('15m').describe('how long |z| must stay above before the info alert fires'),
+});
+
 export const configSchema = z
   .strictObject({
     name: dnsName.default('obsctl').describe('stack name: the Compose project name and the `stack` external label'),
@@ -224,6 +251,8 @@ export const configSchema = z
         max_series_per_job: z.number().int().positive().max(1_000_000_000).default(50000).describe('verify fails a scrape job that exposes more series (cardinality ceiling)'),
       })
       .prefault({}),
+    slos: z.array(slo).default([]).describe('service level objectives: recording rules, burn-rate alerts, the SLO dashboard, `obsctl gate`'),
+    anomalies: z.array(anomaly).default([]).describe('opt-in z-score anomaly detection on a target\'s request rate or a GPU metric'),
     alerts: z
       .strictObject({
         gpu: z.strictObject({ enabled, ...thresholds.gpu }).prefault({}),
@@ -243,3 +272,5 @@ export type AppTarget = Config['targets'][number];
 export type Receiver = Config['alertmanager']['receivers'][number];
 export type SecretRef = z.output<typeof secretRef>;
 export type HostEntry = Config['hosts'][number];
+export type Slo = Config['slos'][number];
+export type Anomaly = Config['anomalies'][number];
