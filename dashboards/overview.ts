@@ -35,7 +35,7 @@ interface Column {
   gauge?: boolean;
 }
 
-export function overviewDashboard(uid: string, profile: Profile, caps?: GpuCapabilities): DashboardFile {
+export function overviewDashboard(uid: string, profile: Profile, caps?: GpuCapabilities, links: Array<{ title: string; uid: string }> = []): DashboardFile {
   const gpu = profile !== 'none' && caps !== undefined;
   // GPU columns and panels only for fields the GPU reports (GpuCapabilities).
   const has = (...fields: string[]) => gpu && fields.every((f) => caps.fields.includes(f));
@@ -132,6 +132,7 @@ export function overviewDashboard(uid: string, profile: Profile, caps?: GpuCapab
     uid: OVERVIEW_UID,
     title: 'obsctl / Overview',
     description: `Every host at a glance (profile ${profile}).`,
+    links,
     variables: [
       datasourceVariable(uid),
       queryVariable(uid, 'host', 'Host', 'label_values(up, host)'),

@@ -21,6 +21,10 @@ export interface BuildOptions {
   datasourceUid: string;
   /** What the GPU(s) really report; default: the profile's expected counters. */
   gpu?: GpuCapabilities;
+  /** SLOs from obsctl.yaml: an SLO dashboard, linked from the Overview, when there are any */
+  slos?: import('./slo.js').SloPanelSpec[];
+  /** `anomalies:` configured: AnomalyDetected as annotations on the App and GPU dashboards */
+  anomalies?: boolean;
 }
 
 export interface DashboardFile {
@@ -339,6 +343,8 @@ export interface DashboardSpec {
   variables: cog.Builder<dashboard.VariableModel>[];
   /** panels and rows in display order; the SDK lays them out left to right, top to bottom */
   items: Array<cog.Builder<dashboard.Panel> | dashboard.RowBuilder>;
+  /** links to other dashboards, shown at the top */
+  links?: Array<{ title: string; uid: string }>;
 }
 
 export const TAGS = ['obsctl'] as const;
@@ -355,6 +361,9 @@ export function finish(spec: DashboardSpec): DashboardFile {
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .editable()
     .variables(spec.variables);
+  for (const l of spec.links ?? []) {
+    b.link(new dashboard.DashboardLinkBuilder(l.title).type(dashboard.DashboardLinkType.Link).url(`/d/${l.uid}`).icon('dashboard').keepTime(true));
+  }
   for (const item of spec.items) {
     if (item instanceof dashboard.RowBuilder) b.withRow(item);
     else b.withPanel(item);

@@ -35,8 +35,10 @@ export const errors = {
       ExitCode.badInput,
       details,
     ),
-  configUnreadable: (file: string, reason: string) =>
-    new UserError('CONFIG_UNREADABLE', `Cannot read ${file}: ${reason}`, 'Check the path and its permissions.', ExitCode.badInput),
+  configUnreadable: (file: string, reason: string, hint = 'Check the path and its permissions.') =>
+    new UserError('CONFIG_UNREADABLE', `Cannot read ${file}: ${reason}`, hint, ExitCode.badInput),
+  configMissing: (file: string) =>
+    new UserError('CONFIG_MISSING', `${file} does not exist.`, 'Check the path given with -c, or run `obsctl init -c FILE` to write one. Without -c, obsctl uses ./obsctl.yaml or its built-in defaults.', ExitCode.badInput),
   configExists: (file: string) =>
     new UserError('CONFIG_EXISTS', `${file} already exists; not overwriting it.`, 'Pass --force to replace it (the old file is kept as a .bak copy).', ExitCode.badInput),
   outDirUnsafe: (dir: string, reason: string) =>

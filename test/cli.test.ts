@@ -80,9 +80,11 @@ describe('obsctl init', () => {
 describe('render writer', () => {
   const files = (n: number) => Array.from({ length: n }, (_, i) => ({ path: `d/f${i}.txt`, content: `v${i}\n` }));
 
-  it('renders with no obsctl.yaml at all, and a re-run changes nothing', async () => {
+  it('renders an empty obsctl.yaml (all defaults), and a re-run changes nothing', async () => {
     const dir = tmp('render');
     const out = path.join(dir, 'stack');
+    // An explicit -c must exist (issue 13); an empty file is all defaults.
+    fs.writeFileSync(path.join(dir, 'obsctl.yaml'), '');
     const r = await runCli(['render', '-c', path.join(dir, 'obsctl.yaml'), '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).create.length).toBeGreaterThan(10);
@@ -115,6 +117,7 @@ describe('render writer', () => {
   it('--dry-run lists changes and writes nothing', async () => {
     const dir = tmp('dry');
     const out = path.join(dir, 'stack');
+    fs.writeFileSync(path.join(dir, 'obsctl.yaml'), '');
     const r = await runCli(['render', '-c', path.join(dir, 'obsctl.yaml'), '--out', out, '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/dry run: .*would create \d+/);

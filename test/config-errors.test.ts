@@ -18,8 +18,8 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'tab indentation', yaml: 'name: a\nports:\n\tgrafana: 3000\n', line: 3, path: '', says: 'YAML syntax' },
-  { name: 'unclosed flow list', yaml: 'targets: [\n  {name: a\n', line: 3, path: '', says: 'YAML syntax' },
-  { name: 'duplicate key', yaml: 'name: a\nname: b\n', line: 2, path: '', says: 'YAML syntax' },
+  { name: 'unclosed flow list', yaml: 'targets: [\n  {name: a\n', line: 2, path: '', says: 'never closed' },
+  { name: 'duplicate key', yaml: 'name: a\nname: b\n', line: 2, path: '', says: 'appears twice' },
   { name: 'document is a list', yaml: '- name: a\n', line: 1, path: '', says: 'expected a mapping' },
   { name: 'unknown top-level key', yaml: 'nmae: lab\n', line: 1, path: 'nmae', says: 'did you mean "name"' },
   { name: 'unknown nested key', yaml: 'ports:\n  grafna: 3001\n', line: 2, path: 'ports.grafna', says: 'did you mean "grafana"' },

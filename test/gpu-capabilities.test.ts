@@ -13,6 +13,7 @@ import { capabilitiesFromExposition, profileCapabilities } from '../src/render/c
 import { fieldsIn } from '../src/render/gpu-rules.js';
 import { render } from '../src/render/index.js';
 import { applyWrite, planWrite } from '../src/render/write.js';
+import { capabilitiesFromSeries, sameCapabilities } from '../src/runtime/gpu-discovery.js';
 import { loadRecording } from '../src/runtime/gpu-recording.js';
 import { validateStack } from '../src/validate/index.js';
 import { gpuCapabilityChecks } from '../src/verify/checks/metrics.js';
@@ -156,5 +157,25 @@ describe('before anything is discovered', () => {
   it('uses the profile counters, so the profile stacks render exactly as before', () => {
     expect(profileCapabilities('gb10').fields).not.toContain('DCGM_FI_DEV_FB_USED');
     expect(profileCapabilities('nvidia').fields).toContain('DCGM_FI_DEV_FB_USED');
+  });
+});
+
+describe('capabilities discovered through Prometheus', () => {
+  const series = (host: string, name: string, value: string, extra: Record<string, string> = {}) => ({
+    metric: { __name__: name, host, job: 'dcgm-exporter', instance: 'x:9400', gpu: '0', UUID: 'GPU-1', modelName: 'NVIDIA GB10', ...extra },
+    value: [0, value] as [number, string],
+  });
+
+  it('reads each host, drops constant-zero fields, and counts XID as reported when the counters ask for it', () => {
+    const caps = capabilitiesFromSeries(
+      [series('spark-a', 'DCGM_FI_DEV_GPU_UTIL', '40'), series('spark-a', 'DCGM_FI_DEV_MEM_COPY_UTIL', '0'), series('h100', 'DCGM_FI_DEV_FB_USED', '10', { modelName: 'NVIDIA H100 80GB HBM3' })],
+      ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_XID_ERRORS'],
+    );
+    expect(Object.keys(caps)).toEqual(['h100', 'spark-a']);
+    expect(caps['spark-a']).toMatchObject({ source: 'discovered', fields: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_XID_ERRORS'], constantZero: ['DCGM_FI_DEV_MEM_COPY_UTIL'], unifiedMemory: true });
+    expect(caps.h100).toMatchObject({ fields: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_XID_ERRORS'], unifiedMemory: false });
+    expect(sameCapabilities(caps, capabilitiesFromSeries([...[series('h100', 'DCGM_FI_DEV_FB_USED', '99', { modelName: 'NVIDIA H100 80GB HBM3' })], series('spark-a', 'DCGM_FI_DEV_GPU_UTIL', '3'), series('spark-a', 'DCGM_FI_DEV_MEM_COPY_UTIL', '0')], ['DCGM_FI_DEV_XID_ERRORS']))).toBe(true);
+    expect(sameCapabilities(caps, { 'spark-a': caps['spark-a']! })).toBe(false);
+    expect(sameCapabilities(undefined, caps)).toBe(false);
   });
 });

@@ -135,5 +135,6 @@ describe('terminal view', () => {
     const s = base();
     s.sources.alertmanager = { status: 'stale', error: 'ECONNREFUSED', retryAt: '2026-01-01T00:00:09Z' };
     expect(renderView(s, [], now, c)[0]).toContain('alertmanager reconnecting in 4s (ECONNREFUSED)');
+    expect(renderView(s, [], now, c, 100, 'serving events at http://127.0.0.1:9900/events')[1]).toBe('serving events at http://127.0.0.1:9900/events');
   });
 });

@@ -40,7 +40,7 @@ function connect(url: string, headers: Record<string, string> = { authorization:
   return { es, got };
 }
 
-const until = async (what: string, ok: () => boolean, ms = 5000) => {
+const until = async (what: string, ok: () => boolean, ms = 15_000) => {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfigText } from '../config/load.js';
-import { formatIssue, type ConfigIssue } from '../config/issues.js';
+import { formatIssues } from '../config/issues.js';
+import { readConfigFile } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { errors } from '../errors.js';
 import { readTextFile } from '../runtime/text-files.js';
@@ -26,12 +27,22 @@ export type ReadText = (file: string) => string | undefined;
 export function loadConfig(configPath: string, options: { checkSecrets: boolean; env?: NodeJS.ProcessEnv }, read: ReadText = readTextFile): LoadedConfig {
   const file = path.resolve(configPath);
   const dir = path.dirname(file);
-  const display = path.relative(process.cwd(), file) || file;
+  const relative = path.relative(process.cwd(), file);
+  const display = relative && !relative.startsWith('..') ? relative : file;
   let text: string | undefined;
-  try {
-    text = read(file);
-  } catch (e) {
-    throw errors.configUnreadable(display, (e as Error).message);
+  if (read === readTextFile) {
+    // The real file: a bounded read (regular files only, at most MAX_CONFIG_BYTES, strict UTF-8),
+    // so a directory, FIFO, device or huge file is a clear error, never a hang (issue 13).
+    const got = readConfigFile(file);
+    if (got.kind === 'refused') throw errors.configUnreadable(display, got.reason, got.hint);
+    if (got.kind === 'text') text = got.text;
+    if (got.kind === 'text' && got.issue) throw errors.configInvalid(display, 1, formatIssues(display, got.text, [got.issue]));
+  } else {
+    try {
+      text = read(file);
+    } catch (e) {
+      throw errors.configUnreadable(display, (e as Error).message);
+    }
   }
   const loaded = parse(text ?? '', display, dir, undefined);
   const stale = text !== undefined ? staleSchemaWarning(file, text) : undefined;
@@ -47,7 +58,6 @@ export function checkSecrets(loaded: LoadedConfig, env: NodeJS.ProcessEnv): void
 
 function parse(text: string, display: string, dir: string, environment: Parameters<typeof parseConfigText>[1]) {
   const result = parseConfigText(text, environment);
-  const format = (i: ConfigIssue) => formatIssue(display, text, i);
-  if (!result.config) throw errors.configInvalid(display, result.errors.length, result.errors.flatMap(format));
-  return { config: result.config, dir, warnings: result.warnings.flatMap(format), text, display };
+  if (!result.config) throw errors.configInvalid(display, result.errors.length, formatIssues(display, text, result.errors));
+  return { config: result.config, dir, warnings: formatIssues(display, text, result.warnings), text, display };
 }

@@ -11,6 +11,7 @@ import { describeGpu } from '../render/capabilities.js';
 import type { GpuDetection } from '../runtime/gpu-detect.js';
 import { resolveSimulation } from '../runtime/gpu-recording.js';
 import { readImageLock } from '../runtime/image-lock.js';
+import { readStoredCapabilities } from '../runtime/gpu-discovery.js';
 import { stackDir } from '../runtime/stack-dir.js';
 import type { LoadedConfig } from './config.js';
 import type { Ports } from './ports.js';
@@ -81,7 +82,9 @@ export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIs
   const imageLock = readImageLock(loaded.dir); // obsctl.lock next to obsctl.yaml: image@digest
   const recording = simulation?.recording;
   if (recording) notes.push(`GPU replayed from ${path.relative(process.cwd(), recording.file) || recording.file}: ${recording.capabilities.fields.length} DCGM fields (${describeGpu(recording.capabilities)})`);
-  const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : undefined;
+  // A recording says what the GPU reports; otherwise what `up` discovered before (same mode), if anything.
+  const discovered = recording ? undefined : readStoredCapabilities(path.join(loaded.dir, '.obsctl'), simulated ?? 'real');
+  const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : discovered;
   const result = render(
     loaded.config,
     {

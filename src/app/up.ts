@@ -11,6 +11,7 @@ import { serviceUrls } from '../runtime/lifecycle.js';
 import { resolveSecrets } from '../runtime/secrets-store.js';
 import { secretsFilePath } from '../runtime/stack-dir.js';
 import type { LoadedConfig } from './config.js';
+import { discoverAndApply, type DiscoveryOutcome } from './gpu-discovery.js';
 import type { Ports } from './ports.js';
 import type { PreparedStack } from './stack.js';
 import { planUp, type UpPlan } from './up-plan.js';
@@ -33,6 +34,8 @@ export interface UpSummary {
   services: { service: string; state: string; health: string; id: string }[];
   urls: Record<string, string>;
   generatedSecrets: string[];
+  /** What `up` learned of the GPU(s) and whether it re-rendered for it. */
+  gpuDiscovery: DiscoveryOutcome;
   grafanaPassword?: string;
   /** Values generated on this run, shown once (never in --json). */
   generated: { name: string; value: string }[];
@@ -88,6 +91,9 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
     await compose.restart(service);
     reloaded[service] = 'restarted';
   }
+  // What the GPU(s) really report: stored, and GPU content re-rendered in place when it differs.
+  const gpuDiscovery = await discoverAndApply(ports, loaded, options, stack, plan.dir, urls.prometheus);
+  if (gpuDiscovery.status !== 'skipped') ports.out.warn(`GPU capabilities: ${gpuDiscovery.detail}`);
   // The admin password env var only counts on Grafana's first boot: a changed password is applied
   // through Grafana's API, from the one last applied.
   let grafanaPassword: string | undefined;
@@ -113,6 +119,7 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
     services: after.map((c) => ({ service: c.service, state: c.state, health: c.health ?? '', id: c.id.slice(0, 12) })),
     urls: { prometheus: urls.prometheus, alertmanager: urls.alertmanager, ...(config.grafana.enabled ? { grafana: urls.grafana } : {}) },
     generatedSecrets: secrets.generated.map((g) => g.name),
+    gpuDiscovery,
     ...(grafanaPassword ? { grafanaPassword } : {}),
     generated: secrets.generated,
     secretsFile: path.relative(process.cwd(), store.file),

@@ -11,7 +11,12 @@ const { configureColor, run } = await import('./main.js');
 
 const argv = process.argv.slice(2);
 configureColor(argv);
+// A reader that went away (`obsctl render | head -1`) is not a crash: stop writing, exit quietly.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => process.exit(process.exitCode ?? 0));
 const code = await run(argv);
-// Exit now: idle keep-alive sockets (Engine API, HTTP checks) would otherwise hold the process
-// open for seconds after the work is done. stdout/stderr writes are synchronous on Linux.
+process.exitCode = code;
+// Writes to a full pipe are queued, not synchronous: wait until stdout and stderr have handed every
+// byte to the reader (a slow `| less` must still get all 1,000 errors and the summary). Then exit
+// at once: idle keep-alive sockets (Engine API, HTTP checks) would otherwise hold the process open.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())))));
 process.exit(code);

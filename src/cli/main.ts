@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { exitCodeTable } from '../errors.js';
 import { version } from '../paths.js';
 import { configOption, hostOption, jsonOption, parseCount, parseDuration, parseUrl, pullOption, simulateGpuOption, timeoutOption } from './options.js';
+import { checkExplicitConfig } from './option-values.js';
 import { reportError, setColor, colorLevel } from './output.js';
 
 const exitCodesHelp = `
@@ -26,7 +27,8 @@ export async function run(argv: string[]): Promise<number> {
     .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
     .addHelpText('after', exitCodesHelp)
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => checkExplicitConfig(command));
   const command = (name: string, description: string) => program.command(name).description(description).addOption(configOption());
 
   command('init', 'write a commented obsctl.yaml for this host (GPU profile detected)')
@@ -117,6 +119,18 @@ export async function run(argv: string[]): Promise<number> {
     .option('--keep', 'leave the stack running afterwards', false)
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/ci.js')).ciCommand(o), o.json));
+
+  command('gate', 'GO/NO-GO for a deploy from the SLOs: exit 0 GO, 1 NO-GO (with the evidence), 3 cannot tell')
+    .option('--slo <name...>', 'only these SLOs (default: all)')
+    .option('--window <duration>', 'burn rate over this last window', '1h')
+    .option('--max-burn <factor>', 'NO-GO above this burn rate over the window (1 = spending exactly the budget)', '1')
+    .option('--prometheus <url>', 'the Prometheus to ask (default: this stack\'s)')
+    .option('--wait <duration>', 'watch this long (a canary), exiting at the first NO-GO')
+    .option('--every <duration>', 'with --wait: how often to look', '30s')
+    .option('--timeout <seconds>', 'per Prometheus query (the period\'s budget reads days of samples)', '30')
+    .option('--junit <file>', 'also write JUnit XML to this file')
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/gate.js')).gateCommand(o as never), o.json));
 
   program
     .command('gpu')

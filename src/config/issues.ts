@@ -1,5 +1,6 @@
 // A problem in obsctl.yaml, located in the file. Schema errors, YAML syntax errors and cross-field
 // rule violations all become this one shape so they print the same way.
+import { MAX_ECHO } from './limits.js';
 
 export interface ConfigIssue {
   /** Stable machine-readable code, e.g. invalid_type, unknown_key, port_clash. */
@@ -23,20 +24,43 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** `file:line:col severity at path: message`, the offending line with a caret, and the hint. */
-export function formatIssue(file: string, source: string | undefined, issue: ConfigIssue): string[] {
+export function formatIssue(file: string, source: string | undefined | readonly string[], issue: ConfigIssue): string[] {
   const where = issue.line ? `${file}:${issue.line}:${issue.col ?? 1}` : file;
-  const at = issue.path ? ` at ${issue.path}` : '';
-  const lines = [`${where} ${issue.severity}${at}: ${issue.message}`];
-  if (source !== undefined && issue.line) {
-    const text = source.split(/\r?\n/)[issue.line - 1];
+  const at = issue.path ? ` at ${printable(issue.path)}` : '';
+  const lines = [`${where} ${issue.severity}${at}: ${printable(issue.message)}`];
+  const sourceLines = typeof source === 'string' ? source.split('\n') : source;
+  if (sourceLines !== undefined && issue.line) {
+    const text = sourceLines[issue.line - 1];
     if (text !== undefined) {
       const gutter = String(issue.line).length;
-      lines.push(`  ${issue.line} | ${text}`);
-      lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(Math.max(0, (issue.col ?? 1) - 1))}^`);
+      const { echo, caret } = echoLine(text.replace(/\r$/, ''), (issue.col ?? 1) - 1);
+      lines.push(`  ${issue.line} | ${echo}`);
+      lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(caret)}^`);
     }
   }
-  if (issue.hint) lines.push(`  hint: ${issue.hint}`);
+  if (issue.hint) lines.push(`  hint: ${printable(issue.hint)}`);
   return lines;
+}
+
+/** Every issue of one file, splitting the source once (not once per issue). */
+export function formatIssues(file: string, source: string | undefined, issues: readonly ConfigIssue[]): string[] {
+  const lines = source?.split('\n');
+  return issues.flatMap((i) => formatIssue(file, lines, i));
+}
+
+// Control characters and bidi overrides from obsctl.yaml must not reach the terminal raw (an ANSI
+// escape in a key could rewrite the screen): they are shown as \u001b and the like.
+const unprintable = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+export const printable = (text: string) => text.replace(unprintable, (c) => (c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+
+/** At most MAX_ECHO characters of the line, around the column, with the caret's new position. */
+function echoLine(text: string, col: number): { echo: string; caret: number } {
+  const from = text.length > MAX_ECHO ? Math.max(0, Math.min(col - MAX_ECHO / 2, text.length - MAX_ECHO)) : 0;
+  const cut = text.slice(from, from + MAX_ECHO);
+  const head = from > 0 ? '…' : '';
+  const tail = from + MAX_ECHO < text.length ? '…' : '';
+  const caret = head.length + printable(cut.slice(0, Math.max(0, col - from))).length;
+  return { echo: head + printable(cut) + tail, caret };
 }
 
 /** Levenshtein distance, for "did you mean" on unknown keys. */

@@ -6,7 +6,8 @@ import { configSchema } from './schema.js';
 export function buildJsonSchema(): Record<string, unknown> {
   // io: 'input' describes what a user may write (defaults make every key optional).
   const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { $id: 'https://obsctl.dev/obsctl.schema.json', title: 'obsctl.yaml', ...schema };
+  // Top-level x- keys are ignored by obsctl (a place for anchors), as in Compose files.
+  return { $id: 'https://obsctl.dev/obsctl.schema.json', title: 'obsctl.yaml', ...schema, patternProperties: { '^x-': {} } };
 }
 
 export const jsonSchemaText = () => `${JSON.stringify(buildJsonSchema(), null, 2)}\n`;

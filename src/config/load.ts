@@ -1,11 +1,12 @@
 // Turns the text of obsctl.yaml into a Config, or into located issues. Never throws for bad input:
 // YAML syntax errors, schema errors and cross-field rules all come back as ConfigIssue[] so the CLI
 // can report every problem at once (file:line:col, the line, a hint) and write nothing.
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 import { closest, formatPath, type ConfigIssue } from './issues.js';
-import { allowedKeys, locateKey, locateValue, schemaAt } from './locate.js';
+import { allowedKeys, locateKey, locateValue, schemaAt, sourceAt } from './locate.js';
+import { readYaml } from './yaml-source.js';
 import { crossFieldRules } from './rules.js';
 import { missingSecrets, type SecretEnvironment } from './secrets.js';
 
@@ -17,31 +18,20 @@ export interface LoadResult {
   warnings: ConfigIssue[];
 }
 
+/** Parses obsctl.yaml text. Linear in its size; see limits.ts for the bounds and read.ts for files. */
 export function parseConfigText(text: string, environment?: SecretEnvironment): LoadResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntax: ConfigIssue[] = doc.errors.map((e) => {
-    const pos = lineCounter.linePos(e.pos[0]);
+  const source = readYaml(text);
+  if (source.issues.length > 0 || !source.doc) return { errors: source.issues, warnings: [] };
+  const { doc, lineCounter } = source;
+  const raw = source.value ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) {
+    const pos = locateValue(doc, lineCounter, []) ?? { line: 1, col: 1 };
     return {
-      code: `yaml_${e.code.toLowerCase()}`,
-      severity: 'error' as const,
-      path: '',
-      message: `YAML syntax: ${e.message.split('\n')[0]}`,
-      hint: 'Check indentation (spaces, not tabs) and that every key ends with a colon.',
-      line: pos.line,
-      col: pos.col,
-    };
-  });
-  if (syntax.length > 0) return { errors: syntax, warnings: [] };
-
-  const raw = doc.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return {
-      errors: [{ code: 'not_a_map', severity: 'error', path: '', message: `expected a mapping of settings (key: value), found ${describe(raw)}`, line: 1, col: 1 }],
+      errors: [{ code: 'not_a_map', severity: 'error', path: '', message: `expected a mapping of settings (key: value), found ${describe(raw)}`, ...pos }],
       warnings: [],
     };
   }
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(withoutExtensions(raw as Record<string, unknown>));
   if (!parsed.success) {
     return { raw, errors: parsed.error.issues.flatMap((i) => schemaIssues(i, raw, doc, lineCounter)), warnings: [] };
   }
@@ -49,12 +39,26 @@ export function parseConfigText(text: string, environment?: SecretEnvironment): 
   if (environment) ruled.errors.push(...missingSecrets(parsed.data, environment));
   const locate = (issue: ConfigIssue & { at?: PropertyKey[] }): ConfigIssue => {
     const { at, ...rest } = issue;
-    const pos = at ? locateValue(doc, lineCounter, at) : undefined;
-    return pos ? { ...rest, ...pos } : rest;
+    const pos = (at ? locateValue(doc, lineCounter, at) : undefined) ?? locateValue(doc, lineCounter, []) ?? { line: 1, col: 1 };
+    return { ...rest, ...pos };
   };
   const errors = ruled.errors.map(locate);
   const warnings = ruled.warnings.map(locate);
   return errors.length > 0 ? { raw, errors, warnings } : { config: parsed.data, raw, errors, warnings };
+}
+
+// Top-level keys starting with `x-` are ignored, as in Compose files: the place to define anchors
+// (`x-defaults: &defaults ...`) for aliases and merge keys (`<<: *defaults`) elsewhere.
+function withoutExtensions(raw: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(raw);
+  if (!keys.some((k) => k.startsWith('x-'))) return raw;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (k.startsWith('x-')) continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: raw[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = raw[k];
+  }
+  return out;
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
@@ -63,8 +67,13 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-export function describe(value: unknown): string {
+export function describe(value: unknown, written?: string): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    const what = Number.isNaN(value) ? 'not a number' : 'infinite: too large for a number';
+    return written ? `${written} (${what})` : what;
+  }
+  if (typeof value === 'number' && written && written !== String(value)) return `the number ${written}`;
   if (value === null) return 'null (an empty value)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
@@ -78,7 +87,7 @@ function schemaIssues(issue: z.core.$ZodIssue, raw: unknown, doc: Document, line
     const allowed = allowedKeys(configSchema, path, raw);
     return issue.keys.map((key) => {
       const suggestion = closest(key, allowed);
-      const pos = locateKey(doc, lineCounter, path, key) ?? locateValue(doc, lineCounter, path);
+      const pos = locateKey(doc, lineCounter, path, key) ?? locateValue(doc, lineCounter, path) ?? { line: 1, col: 1 };
       return {
         code: 'unknown_key',
         severity: 'error' as const,
@@ -90,15 +99,17 @@ function schemaIssues(issue: z.core.$ZodIssue, raw: unknown, doc: Document, line
     });
   }
   const found = valueAt(raw, path);
-  const pos = locateValue(doc, lineCounter, path);
-  return [{ code: issue.code, severity: 'error', path: formatPath(path), message: explain(issue, found, raw), ...pos }];
+  // A bad key (in labels) is shown at the key, not at its value.
+  const keyPos = issue.code === 'invalid_key' && path.length > 0 ? locateKey(doc, lineCounter, path.slice(0, -1), path.at(-1)!) : undefined;
+  const pos = keyPos ?? locateValue(doc, lineCounter, path) ?? { line: 1, col: 1 };
+  return [{ code: issue.code, severity: 'error', path: formatPath(path), message: explain(issue, found, raw, sourceAt(doc, path)), ...pos }];
 }
 
 const kindOf = (expected: string) => (expected === 'object' ? 'a mapping' : expected === 'array' ? 'a list' : `a ${expected}`);
 
 /** "expected X, found Y" in words a user can act on. */
-function explain(issue: z.core.$ZodIssue, found: unknown, raw: unknown): string {
-  const foundText = `found ${describe(found)}`;
+function explain(issue: z.core.$ZodIssue, found: unknown, raw: unknown, written?: string): string {
+  const foundText = `found ${describe(found, written)}`;
   switch (issue.code) {
     case 'invalid_type':
       if (found === undefined) return `required setting is missing (expected ${kindOf(issue.expected)})`;
@@ -109,6 +120,8 @@ function explain(issue: z.core.$ZodIssue, found: unknown, raw: unknown): string 
       return `expected ${issue.message.startsWith('Invalid') ? `a ${issue.format}` : issue.message}, ${foundText}`;
     case 'invalid_key':
       return `"${String(issue.path.at(-1))}" is not a valid key here: expected ${issue.issues[0]?.message ?? 'a different name'}`;
+    case 'custom':
+      return `expected ${issue.message}, ${foundText}`;
     case 'invalid_union': {
       const schema = schemaAt(configSchema, issue.path as PropertyKey[], raw, false);
       if (schema?.description?.startsWith('a secret reference')) {
@@ -127,6 +140,7 @@ function explain(issue: z.core.$ZodIssue, found: unknown, raw: unknown): string 
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
       if (issue.origin === 'array') return `expected ${word} ${bound} item${bound === 1 ? '' : 's'}, found ${Array.isArray(found) ? found.length : describe(found)}`;
       if (issue.origin === 'number') return `expected a number ${issue.code === 'too_small' ? '>=' : '<='} ${bound}, ${foundText}`;
+      if (!/^Too (small|big)/.test(issue.message)) return `expected ${issue.message}, ${foundText}`;
       return `${issue.message.replace(/^Too (small|big): /, '')}, ${foundText}`;
     }
     default:

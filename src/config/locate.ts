@@ -1,8 +1,9 @@
 // Maps a key path in the parsed config back to a line and column in obsctl.yaml, and tells which
 // keys the schema allows at a path (for "did you mean"). Uses the `yaml` CST ranges, so positions
 // are exact even with comments, anchors and flow style.
-import { isMap, isPair, isScalar, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { z } from 'zod';
+import { resolveAlias } from './yaml-source.js';
 
 export interface Position {
   line: number;
@@ -14,17 +15,77 @@ function position(lineCounter: LineCounter, offset: number): Position {
   return { line, col };
 }
 
+// An index from key path to node, built once per document in one walk (through aliases and merge
+// keys), so locating 16,000 errors costs 16,000 lookups rather than 16,000 scans of a mapping.
+interface Entry {
+  keyOffset?: number;
+  value: unknown;
+}
+const indexes = new WeakMap<Document, Map<string, Entry>>();
+const seg = (p: PropertyKey) => (typeof p === 'number' ? `\u0000#${p}` : `\u0000.${String(p)}`);
+const pathKey = (path: readonly PropertyKey[]) => path.map(seg).join('');
+
+function indexOf(doc: Document): Map<string, Entry> {
+  let index = indexes.get(doc);
+  if (index) return index;
+  index = new Map();
+  index.set('', { value: doc.contents });
+  const stack: [string, unknown][] = [['', doc.contents]];
+  while (stack.length > 0 && index.size < 1_000_000) {
+    const [key, raw] = stack.pop()!;
+    const node = isAlias(raw) ? resolveAlias(doc, raw) : raw;
+    if (!node) continue;
+    if (isMap(node)) {
+      const merged: unknown[] = [];
+      for (const pair of node.items) {
+        if (isScalar(pair.key) && pair.key.source === '<<') {
+          merged.push(...(isSeq(pair.value) ? pair.value.items : [pair.value]));
+          continue;
+        }
+        if (!isScalar(pair.key)) continue;
+        const child = key + seg(String(pair.key.value));
+        if (index.has(child)) continue;
+        index.set(child, { ...(pair.key.range ? { keyOffset: pair.key.range[0] } : {}), value: pair.value });
+        stack.push([child, pair.value]);
+      }
+      // Keys written in the mapping win over merged ones (YAML merge semantics).
+      for (const m of merged) {
+        const source = isAlias(m) ? resolveAlias(doc, m) : m;
+        if (!isMap(source)) continue;
+        for (const pair of source.items) {
+          if (!isScalar(pair.key)) continue;
+          const child = key + seg(String(pair.key.value));
+          if (index.has(child)) continue;
+          index.set(child, { ...(pair.key.range ? { keyOffset: pair.key.range[0] } : {}), value: pair.value });
+          stack.push([child, pair.value]);
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const child = key + seg(i);
+        index!.set(child, { value: item });
+        stack.push([child, item]);
+      });
+    }
+  }
+  indexes.set(doc, index);
+  return index;
+}
+
+// An alias is located where it is written (`*name`), which is where the user looks.
+const rangeOf = (value: unknown): [number, number, number] | undefined => (value as Node | null | undefined)?.range ?? undefined;
+
 /** Position of the value at `path`, or of its nearest existing ancestor. */
 export function locateValue(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): Position | undefined {
+  const index = indexOf(doc);
   for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n) as unknown[], true) as Node | undefined;
-    if (node && 'range' in node && node.range) {
+    const entry = index.get(pathKey(path.slice(0, n)));
+    const range = entry && rangeOf(entry.value);
+    if (entry && (range || entry.keyOffset !== undefined)) {
       // A missing key is reported on its parent's key line, which is where a user would add it.
-      if (n < path.length && n > 0) {
-        const keyPos = locateKey(doc, lineCounter, path.slice(0, n - 1), path[n - 1]!);
-        if (keyPos) return keyPos;
-      }
-      return position(lineCounter, node.range[0]);
+      if (n < path.length && n > 0 && entry.keyOffset !== undefined) return position(lineCounter, entry.keyOffset);
+      if (range) return position(lineCounter, range[0]);
+      if (entry.keyOffset !== undefined) return position(lineCounter, entry.keyOffset);
     }
   }
   return undefined;
@@ -32,14 +93,15 @@ export function locateValue(doc: Document, lineCounter: LineCounter, path: reado
 
 /** Position of the key `key` inside the map at `parentPath`. */
 export function locateKey(doc: Document, lineCounter: LineCounter, parentPath: readonly PropertyKey[], key: PropertyKey): Position | undefined {
-  const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath as unknown[], true);
-  if (!isMap(parent)) return undefined;
-  for (const item of parent.items) {
-    if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(key) && item.key.range) {
-      return position(lineCounter, item.key.range[0]);
-    }
-  }
-  return undefined;
+  const entry = indexOf(doc).get(pathKey([...parentPath, key]));
+  return entry?.keyOffset !== undefined ? position(lineCounter, entry.keyOffset) : undefined;
+}
+
+/** The text written for the scalar at `path` (e.g. `.nan`, `1e400`), if it is one. */
+export function sourceAt(doc: Document, path: readonly PropertyKey[]): string | undefined {
+  const value = indexOf(doc).get(pathKey(path))?.value;
+  const node = isAlias(value) ? resolveAlias(doc, value) : value;
+  return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
 }
 
 type AnySchema = z.ZodType & { _zod: { def: Record<string, unknown> } };

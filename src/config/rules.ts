@@ -2,6 +2,8 @@
 // normalized config (and the raw input, to tell "the user asked for this" from "a default").
 import type { ConfigIssue } from './issues.js';
 import type { Config, SecretRef } from './schema.js';
+import { hostPorts, reservedLabels, webhookPort } from './rules-overlap.js';
+import { sloConfigRules } from '../slo/checks.js';
 
 export type RuleIssue = ConfigIssue & { at?: PropertyKey[] };
 type Rule = (config: Config, raw: unknown) => RuleIssue[];
@@ -148,6 +150,10 @@ export const rules: Rule[] = [
   gpuProfiling,
   thresholdOrder,
   exposure,
+  webhookPort,
+  reservedLabels,
+  hostPorts,
+  sloConfigRules,
 ];
 
 export function crossFieldRules(config: Config, raw: unknown): { errors: RuleIssue[]; warnings: RuleIssue[] } {

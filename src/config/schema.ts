@@ -1,18 +1,10 @@
 // The obsctl.yaml schema: the single source of truth for what a user may write. Everything else
 // (the JSON Schema for editors, defaults, the normalized config the renderer reads) derives from it.
 import { z } from 'zod';
+import { imageRef, registryPrefix, byteSize, duration, groupByLabel, hostAddress, hostPort, httpUrl, ipv4Address, positiveDuration, subnet24, targetUrl, threshold, userLabelName } from './values.js';
 
 const port = z.number().int().min(1).max(65535).describe('TCP port, 1-65535');
-const duration = z
-  .string()
-  .regex(/^((\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/, {
-    message: 'a Prometheus duration such as 15s, 1m, 12h or 30d',
-  })
-  .refine((s) => s.length > 0, { message: 'a Prometheus duration such as 15s, 1m, 12h or 30d' });
-const byteSize = z
-  .string()
-  .regex(/^\d+(\.\d+)?(B|KB|MB|GB|TB|PB|EB)$/, { message: 'a size such as 512MB, 20GB or 1TB' });
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)' });
+const labelName = userLabelName;
 const labels = z.record(labelName, z.string()).describe('extra labels added to every series of this target');
 const dnsName = z
   .string()
@@ -25,14 +17,14 @@ export const secretRef = z.union([
   z.strictObject({ file: z.string().min(1).describe('read the secret from this file on the host (absolute, or relative to obsctl.yaml)') }),
 ]).describe('a secret reference: {env: NAME} or {file: PATH}; never the secret itself');
 
-const image = z.string().min(1).describe('image reference, e.g. prom/prometheus:v3.5.0');
+const image = imageRef.describe('image reference, e.g. prom/prometheus:v3.5.0');
 
 const appTarget = z.strictObject({
   name: dnsName.describe('job name in Prometheus'),
-  urls: z.array(z.string().min(1)).min(1).describe('host:port or http(s)://host:port of each instance'),
+  urls: z.array(targetUrl).min(1).describe('host:port or http(s)://host:port of each instance'),
   metrics_path: z.string().startsWith('/').default('/metrics'),
   scheme: z.enum(['http', 'https']).default('http'),
-  interval: duration.optional().describe('scrape interval; defaults to prometheus.scrape_interval'),
+  interval: positiveDuration.optional().describe('scrape interval; defaults to prometheus.scrape_interval'),
   labels: labels.default({}),
   basic_auth: z
     .strictObject({ username: z.string().min(1), password: secretRef })
@@ -50,7 +42,7 @@ const receiver = z.discriminatedUnion('type', [
     type: z.literal('email'),
     to: z.string().min(3),
     from: z.string().min(3),
-    smarthost: z.string().regex(/^[^:\s]+:\d+$/, { message: 'host:port of the SMTP server' }),
+    smarthost: hostPort,
     auth_username: z.string().optional(),
     auth_password: secretRef.optional(),
     require_tls: z.boolean().default(true),
@@ -60,10 +52,10 @@ const receiver = z.discriminatedUnion('type', [
 
 const route = z.strictObject({
   receiver: dnsName.describe('name of a receiver in alertmanager.receivers'),
-  group_by: z.array(z.string()).default(['alertname', 'instance']),
+  group_by: z.array(groupByLabel).default(['alertname', 'instance']),
   group_wait: duration.default('30s'),
-  group_interval: duration.default('5m'),
-  repeat_interval: duration.default('4h'),
+  group_interval: positiveDuration.default('5m'),
+  repeat_interval: positiveDuration.default('4h'),
   routes: z
     .array(
       z.strictObject({
@@ -77,46 +69,46 @@ const route = z.strictObject({
 
 const remoteWrite = z.strictObject({
   name: dnsName,
-  url: z.string().regex(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' }),
+  url: httpUrl,
   queue: z
     .strictObject({
-      capacity: z.number().int().positive().default(10000),
-      max_shards: z.number().int().positive().default(10),
-      max_samples_per_send: z.number().int().positive().default(2000),
+      capacity: z.number().int().positive().max(10_000_000).default(10000),
+      max_shards: z.number().int().positive().max(10_000).default(10),
+      max_samples_per_send: z.number().int().positive().max(1_000_000).default(2000),
     })
     .prefault({})
     .describe('remote_write queue; the defaults suit one to a few dozen hosts'),
   keep_metrics: z.string().optional().describe('regex of metric names to send (all when omitted), to keep long-term cardinality down'),
-  drop_labels: z.array(labelName).default([]).describe('labels removed before sending (e.g. high-cardinality ones)'),
+  drop_labels: z.array(userLabelName).default([]).describe('labels removed before sending (e.g. high-cardinality ones)'),
   basic_auth: z.strictObject({ username: z.string().min(1), password: secretRef }).optional(),
   bearer_token: secretRef.optional(),
 });
 
 const blackboxProbe = z.strictObject({
   name: dnsName,
-  urls: z.array(z.string().regex(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })).min(1),
+  urls: z.array(httpUrl).min(1),
   module: z.enum(['http_2xx']).default('http_2xx'),
 });
 
 /** Alert packs and their thresholds. Names here are the placeholders used in alerts/ (<<pack.key>>). */
 const thresholds = {
   gpu: {
-    temperature_warning_celsius: z.number().default(83),
-    temperature_critical_celsius: z.number().default(87),
-    power_limit_watts: z.number().positive().default(300).describe('power draw considered over the limit (per GPU)'),
-    memory_used_ratio: z.number().min(0).max(1).default(0.95).describe('GPU memory (unified on GB10) used ratio'),
-    idle_util_percent: z.number().min(0).max(100).default(5).describe('below this utilisation a GPU counts as idle (GPUIdleWhileJobsQueued)'),
+    temperature_warning_celsius: threshold(-50, 200).default(83),
+    temperature_critical_celsius: threshold(-50, 200).default(87),
+    power_limit_watts: threshold(0, 100_000).refine((n) => n > 0, { message: 'a number greater than 0' }).default(300).describe('power draw considered over the limit (per GPU)'),
+    memory_used_ratio: threshold(0, 1).default(0.95).describe('GPU memory (unified on GB10) used ratio'),
+    idle_util_percent: threshold(0, 100).default(5).describe('below this utilisation a GPU counts as idle (GPUIdleWhileJobsQueued)'),
   },
   host: {
-    memory_available_ratio: z.number().min(0).max(1).default(0.1),
-    disk_free_ratio: z.number().min(0).max(1).default(0.1),
-    load_per_core: z.number().positive().default(2),
+    memory_available_ratio: threshold(0, 1).default(0.1),
+    disk_free_ratio: threshold(0, 1).default(0.1),
+    load_per_core: threshold(0, 10_000).refine((n) => n > 0, { message: 'a number greater than 0' }).default(2),
   },
   app: {
-    error_ratio_slo: z.number().min(0).max(1).default(0.01).describe('allowed error ratio (1% = 0.01)'),
-    latency_p95_seconds: z.number().positive().default(2),
-    job_failure_ratio: z.number().min(0).max(1).default(0.05).describe('share of failed jobs that alerts (AppJobFailureRatioHigh)'),
-    queue_depth: z.number().int().positive().default(100).describe('queue length above which a growing queue alerts (AppQueueGrowing)'),
+    error_ratio_slo: threshold(0, 1).default(0.01).describe('allowed error ratio (1% = 0.01)'),
+    latency_p95_seconds: threshold(0, 86_400).refine((n) => n > 0, { message: 'a number greater than 0' }).default(2),
+    job_failure_ratio: threshold(0, 1).default(0.05).describe('share of failed jobs that alerts (AppJobFailureRatioHigh)'),
+    queue_depth: z.number().int().positive().max(1_000_000_000).default(100).describe('queue length above which a growing queue alerts (AppQueueGrowing)'),
   },
   stack: {},
 } as const;
@@ -147,18 +139,43 @@ export type ServiceName = (typeof serviceNames)[number];
 
 const hostEntry = z.strictObject({
   name: dnsName.describe('host name: the `host` label of its series'),
-  address: z.string().min(1).describe('address the central stack reaches this host on (and its exporters listen on)'),
+  address: hostAddress.describe('address the central stack reaches this host on (and its exporters listen on)'),
   role: z.enum(['node', 'central']).default('node').describe('node: exporters only; central: the full stack, scraping every node'),
   gpu: z.enum(['none', 'nvidia', 'gb10']).default('none').describe('GPU profile of this host'),
   labels: labels.default({}).describe('inventory labels (rack, site, owner) on every series and alert of this host'),
   ports: z
     .strictObject({ node_exporter: port.default(9100), dcgm_exporter: port.default(9400) })
     .prefault({}),
-  network_subnet: z
-    .string()
-    .regex(/^(\d{1,3}\.){3}0\/24$/, { message: 'an IPv4 /24 such as 172.30.254.0/24' })
+  network_subnet: subnet24
     .optional()
     .describe('private bridge network on this host, if not network.subnet'),
+});
+
+// SLOs as code (docs/slo.md). Cross-field rules (target exists, objective can page, retention
+// covers the period, latency threshold is a bucket, custom selectors parse) live in src/slo/checks.ts.
+const promqlSelector = z.string().min(1).describe('a PromQL series selector, e.g. grpc_server_handled_total{job="api"}');
+const slo = z.strictObject({
+  name: dnsName.describe('SLO name: the `slo` label of its rules and alerts'),
+  target: dnsName.describe('a job from targets (or a blackbox probe) whose requests the SLI reads'),
+  objective: z.number().gt(0).lt(100).describe('percent of good events over the period, e.g. 99.5'),
+  period: duration.default('30d').describe('compliance period, 7d..90d; prometheus.retention_time must cover it'),
+  sli: z
+    .union([
+      z.enum(['availability']),
+      z.strictObject({ latency: z.strictObject({ threshold: duration.describe('a bucket bound of http_request_duration_seconds, e.g. 1s or 2500ms') }) }),
+      z.strictObject({ errors: promqlSelector.describe('selector of the bad events counter'), total: promqlSelector.describe('selector of all events') }),
+    ])
+    .default('availability')
+    .describe('availability (non-5xx), {latency: {threshold}}, or a custom {errors, total} pair of counter selectors'),
+  min_requests: z.number().int().min(1).default(10).describe('burn alerts stay silent below this many requests in their long window'),
+  runbook_url: z.string().regex(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' }).optional().describe('runbook linked from the alerts (default: docs/slo.md)'),
+});
+const anomaly = z.strictObject({
+  name: dnsName.describe('the `anomaly` label of its rules and alert'),
+  target: dnsName.optional().describe('a job from targets: watch its request rate'),
+  gpu_metric: z.string().regex(/^DCGM_FI_[A-Z0-9_]+$/, { message: 'a DCGM field name such as DCGM_FI_DEV_GPU_UTIL' }).optional().describe('a GPU metric to watch, per GPU'),
+  z: z.number().positive().default(3).describe('|z-score| that counts as an anomaly'),
+  for: duration.default('15m').describe('how long |z| must stay above before the info alert fires'),
 });
 
 export const configSchema = z
@@ -168,16 +185,12 @@ export const configSchema = z
       .enum(['auto', 'none', 'nvidia', 'gb10'])
       .default('auto')
       .describe('host profile: auto detects with nvidia-smi; gb10 = DGX Spark (unified memory, no profiling fields)'),
-    listen: z
-      .string()
-      .regex(/^(\d{1,3}\.){3}\d{1,3}$/, { message: 'an IPv4 address such as 127.0.0.1' })
+    listen: ipv4Address
       .default('127.0.0.1')
       .describe('address the UIs are published on; 127.0.0.1 keeps them off the network'),
     network: z
       .strictObject({
-        subnet: z
-          .string()
-          .regex(/^(\d{1,3}\.){3}0\/24$/, { message: 'an IPv4 /24 such as 172.30.254.0/24' })
+        subnet: subnet24
           .default('172.30.254.0/24')
           .describe('private bridge network of the stack; node-exporter listens on its gateway (.1) only'),
       })
@@ -192,7 +205,7 @@ export const configSchema = z
       .prefault({}),
     images: z
       .strictObject({
-        registry: z.string().default('').describe('prefix for every image, e.g. registry.internal:5000/mirror'),
+        registry: registryPrefix.default('').describe('prefix for every image, e.g. registry.internal:5000/mirror'),
         prometheus: image.optional(),
         alertmanager: image.optional(),
         grafana: image.optional(),
@@ -210,7 +223,7 @@ export const configSchema = z
         dcgm: z
           .strictObject({
             enabled: z.boolean().default(true).describe('only takes effect on a GPU profile'),
-            collect_interval_ms: z.number().int().min(100).default(15000),
+            collect_interval_ms: z.number().int().min(100).max(3_600_000).default(15000),
             profiling: z.boolean().default(false).describe('DCGM_FI_PROF_* fields; needs SYS_ADMIN; never on gb10'),
             extra_counters: z.array(z.string().regex(/^DCGM_FI_[A-Z0-9_]+$/)).default([]),
           })
@@ -226,9 +239,9 @@ export const configSchema = z
       .describe('inventory for more than one host: one `central` runs the stack, `node`s run exporters; empty = this host alone'),
     prometheus: z
       .strictObject({
-        scrape_interval: duration.default('15s'),
-        evaluation_interval: duration.default('15s'),
-        retention_time: duration.default('30d'),
+        scrape_interval: positiveDuration.default('15s'),
+        evaluation_interval: positiveDuration.default('15s'),
+        retention_time: positiveDuration.default('30d'),
         retention_size: byteSize.default('20GB'),
         external_labels: labels.default({}),
         remote_write: z.array(remoteWrite).default([]),
@@ -256,9 +269,11 @@ export const configSchema = z
     verify: z
       .strictObject({
         webhook_port: port.default(9096).describe('port `obsctl verify` listens on (stack gateway address) to receive its synthetic test alert'),
-        max_series_per_job: z.number().int().positive().default(50000).describe('verify fails a scrape job that exposes more series (cardinality ceiling)'),
+        max_series_per_job: z.number().int().positive().max(1_000_000_000).default(50000).describe('verify fails a scrape job that exposes more series (cardinality ceiling)'),
       })
       .prefault({}),
+    slos: z.array(slo).default([]).describe('service level objectives: recording rules, burn-rate alerts, the SLO dashboard, `obsctl gate`'),
+    anomalies: z.array(anomaly).default([]).describe('opt-in z-score anomaly detection on a target\'s request rate or a GPU metric'),
     alerts: z
       .strictObject({
         gpu: z.strictObject({ enabled, ...thresholds.gpu }).prefault({}),
@@ -278,3 +293,5 @@ export type AppTarget = Config['targets'][number];
 export type Receiver = Config['alertmanager']['receivers'][number];
 export type SecretRef = z.output<typeof secretRef>;
 export type HostEntry = Config['hosts'][number];
+export type Slo = Config['slos'][number];
+export type Anomaly = Config['anomalies'][number];

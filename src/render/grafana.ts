@@ -2,6 +2,7 @@
 // uid, never through an import-time ${DS_PROMETHEUS} placeholder), the Alertmanager datasource, and
 // a file provider for the dashboards obsctl ships.
 import type { DashboardFile } from '../../dashboards/index.js';
+import type { SloPanelSpec } from '../../dashboards/slo.js';
 import { buildDashboards } from '../../dashboards/index.js';
 import type { Config } from '../config/schema.js';
 import type { GpuCapabilities } from './capabilities.js';
@@ -56,6 +57,6 @@ export function renderDashboardProvider(): Record<string, unknown> {
   };
 }
 
-export function dashboardsFor(profile: GpuProfile, gpu: boolean, capabilities?: GpuCapabilities): DashboardFile[] {
-  return buildDashboards({ profile: gpu ? profile : 'none', datasourceUid: prometheusDatasourceUid, ...(capabilities ? { gpu: capabilities } : {}) });
+export function dashboardsFor(profile: GpuProfile, gpu: boolean, capabilities?: GpuCapabilities, slos: SloPanelSpec[] = [], anomalies = false): DashboardFile[] {
+  return buildDashboards({ profile: gpu ? profile : 'none', datasourceUid: prometheusDatasourceUid, ...(capabilities ? { gpu: capabilities } : {}), slos, anomalies });
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
 import { applyImageLock } from './image-lock.js';
+import { composeLiteral } from './escape.js';
 import { hostCapabilities, unionCapabilities } from './capabilities.js';
 import { renderCountersCsv } from './dcgm.js';
 import { rulesForCapabilities } from './gpu-rules.js';
@@ -17,6 +18,7 @@ import { stackSecrets, type StackSecret } from './secrets.js';
 import { describeStack } from './describe.js';
 import { manifestFile, type StackManifest } from './manifest.js';
 import { projectName } from './inventory.js';
+import { renderSloFiles, sloPanels } from '../slo/render.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -60,15 +62,16 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const gpuCaps = gpuContent ? unionCapabilities(Object.values(perHost)) : undefined;
   const files = new Map<string, string>();
   const compose = applyImageLock(renderCompose(config, options, secrets, place), options.imageLock);
-  files.set('compose.yaml', yamlFile('docker compose project', compose));
+  files.set('compose.yaml', yamlFile('docker compose project', composeLiteral(compose)));
   let rules = new Map<string, string>();
   let prometheus: ReturnType<typeof renderPrometheusConfig> | undefined;
-  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent, gpuCaps);
+  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent, gpuCaps, sloPanels(config), config.anomalies.length > 0);
 
   if (!exportersOnly) {
     rules = renderRuleFiles(config, content, gpuContent, contentProfile);
     // GPU rules only for fields some GPU of this stack reports (nothing silently dead).
     if (gpuCaps) rules = rulesForCapabilities(rules, gpuCaps.fields).files;
+    for (const [path, text] of renderSloFiles(config)) rules.set(path, text);
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
     prometheus = renderPrometheusConfig(config, options, hasRules, place, identity(config, place));
     files.set('prometheus/prometheus.yml', yamlFile('Prometheus', prometheus));

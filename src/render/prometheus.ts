@@ -6,6 +6,7 @@ import { gpuEnabled, type RenderOptions } from './profile.js';
 import { fileSdGroups, type Placement } from './inventory.js';
 import { secretPath } from './secrets.js';
 import { prometheusFeatureConfig } from './prometheus-features.js';
+import { externalLabelsLiteral } from './escape.js';
 
 type Job = Record<string, unknown>;
 
@@ -115,7 +116,7 @@ export function renderPrometheusConfig(config: Config, options: RenderOptions, r
     global: {
       scrape_interval: config.prometheus.scrape_interval,
       evaluation_interval: config.prometheus.evaluation_interval,
-      external_labels: { stack: config.name, ...config.prometheus.external_labels },
+      external_labels: externalLabelsLiteral({ stack: config.name, ...config.prometheus.external_labels }),
     },
     alerting: { alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] },
     ...(ruleFiles ? { rule_files: ['rules/*.rules.yml'] } : {}),

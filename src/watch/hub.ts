@@ -34,16 +34,11 @@ export class Hub {
 
   /**
    * Events after `id`. `complete` is false when some of them already fell out of the ring (the
-   * caller then starts the client over from the latest snapshot instead).
+   * caller then starts the client over from a fresh snapshot instead).
    */
   since(id: number): { events: WatchEvent[]; complete: boolean } {
     const events = this.ring.filter((e) => e.id > id);
     const oldest = this.ring[0]?.id ?? this.nextId;
     return { events, complete: id >= oldest - 1 };
-  }
-
-  /** The newest snapshot or resynced event still in the ring. */
-  latestSnapshot(): WatchEvent | undefined {
-    return this.ring.findLast((e) => e.type === 'snapshot' || e.type === 'resynced');
   }
 }

@@ -57,11 +57,13 @@ export async function runWatch(o: WatchRunOptions): Promise<number> {
   }
 
   let server: WatchServer | undefined;
+  let serving: string | undefined;
   if (o.serve) {
     server = await serveEvents(hub, { ...o.serve, keepAliveMs: o.serve.keepAliveMs ?? 15_000, snapshot: () => watcher.snapshot() }).catch((e: NodeJS.ErrnoException) => {
       throw errors.usage(`--serve ${o.serve!.host}:${o.serve!.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`, 'Choose another port.');
     });
-    o.err(`serving events at ${server.url}/events, page at ${server.url}/${o.serve.token ? `?token=${o.serve.token}` : ''}, metrics at ${server.url}/metrics`);
+    serving = `serving events at ${server.url}/events, page at ${server.url}/${o.serve.token ? `?token=${o.serve.token}` : ''}, metrics at ${server.url}/metrics`;
+    o.err(serving);
   }
 
   const timer = o.timeoutMs
@@ -75,7 +77,7 @@ export async function runWatch(o: WatchRunOptions): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const view = o.mode === 'view' ? startTtyView(hub, () => watcher.state, o.color) : undefined;
+  const view = o.mode === 'view' ? startTtyView(hub, () => watcher.state, o.color, serving) : undefined;
   void view?.closed.then(() => finish(0));
 
   await watcher.start();

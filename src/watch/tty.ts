@@ -14,12 +14,12 @@ export interface TtyView {
   close(): void;
 }
 
-export function startTtyView(hub: Hub, state: () => StackState, color: ChalkInstance, stdin = process.stdin, stdout = process.stdout): TtyView {
+export function startTtyView(hub: Hub, state: () => StackState, color: ChalkInstance, note?: string, stdin = process.stdin, stdout = process.stdout): TtyView {
   const log = createLogUpdate(stdout);
   const recent: WatchEvent[] = [];
   let last = '';
   const draw = () => {
-    const frame = renderView(state(), recent, Date.now(), color, stdout.columns || 100)
+    const frame = renderView(state(), recent, Date.now(), color, stdout.columns || 100, note)
       .slice(0, Math.max(5, (stdout.rows || 40) - 1))
       .join('\n');
     if (frame === last) return; // nothing changed: no write, no work for the terminal

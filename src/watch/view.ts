@@ -21,7 +21,7 @@ function table(headers: string[], rows: { cells: string[]; paint?: (s: string) =
 
 const fmt = (n: number | undefined, unit: string, digits = 0) => (n === undefined ? undefined : `${n.toFixed(digits)}${unit}`);
 
-export function renderView(state: StackState, recent: WatchEvent[], now: number, c: ChalkInstance, width = 100): string[] {
+export function renderView(state: StackState, recent: WatchEvent[], now: number, c: ChalkInstance, width = 100, note?: string): string[] {
   const sources = sourceNames.map((n) => {
     const s = state.sources[n];
     if (s.status === 'ok') return c.green(`${n} ok`);
@@ -29,7 +29,7 @@ export function renderView(state: StackState, recent: WatchEvent[], now: number,
     const retry = s.retryAt ? Math.max(0, Math.ceil((Date.parse(s.retryAt) - now) / 1000)) : 0;
     return c.yellow(`${n} reconnecting in ${retry}s (${s.error})`);
   });
-  const out = [c.bold(`obsctl watch  ${state.project}`) + `   ${sources.join('  ')}`, ''];
+  const out = [c.bold(`obsctl watch  ${state.project}`) + `   ${sources.join('  ')}`, ...(note ? [c.dim(note)] : []), ''];
 
   out.push(c.bold(`SERVICES (${state.services.length})`));
   out.push(

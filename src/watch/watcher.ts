@@ -111,13 +111,9 @@ export class Watcher {
       let reason: string | undefined;
       const follower = source.follow(() => void refresh());
       this.stopFollow = follower.stop;
-      try {
-        this.apply(source.name, await source.poll());
-        failures = 0;
-      } catch (e) {
-        follower.stop();
-        reason = (e as Error).message;
-      }
+      // Reads are serialised through refresh, so an older answer never overwrites a newer one.
+      await refresh();
+      if (reason === undefined) failures = 0;
       const ended = await follower.ended;
       if (this.stopped) return;
       failures++;

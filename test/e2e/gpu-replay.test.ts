@@ -75,3 +75,50 @@ describe.skipIf(Boolean(reason))('up --simulate-gpu=FILE then verify, for every 
     }
   }, 300_000);
 });
+
+describe.skipIf(Boolean(reason))('up discovers what the GPU reports and re-renders in place', () => {
+  const dir = tempProject('e2e-gpu-discover');
+  const project = `e2e-gpudisc-${process.pid}`;
+  const subnetByte = 55 + (process.pid % 5); // beside the replay stack's 30-54
+  let prom = '';
+  const ruleNames = async () => {
+    const loaded = (await (await fetch(`${prom}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string }[] }[] } };
+    return loaded.data.groups.flatMap((g) => g.rules.map((r) => r.name));
+  };
+
+  beforeAll(async () => {
+    await buildOnce();
+    const ports = await stackPorts();
+    prom = `http://127.0.0.1:${ports.prometheus}`;
+    expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'gb10'])).code).toBe(0);
+    editConfig(dir, (set) => useTestStack(set, subnetByte, ports));
+    // A stale discovery (temperature missing) as if the GPU had changed since: rendered without it.
+    const stale = { mode: 'gb10', hosts: { [project]: { source: 'discovered', fields: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_POWER_USAGE'], models: ['NVIDIA GB10'], vgpu: false, mig: false, unifiedMemory: true, constantZero: [] } } };
+    fs.mkdirSync(path.join(dir, '.obsctl'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.obsctl', 'gpu-capabilities.json'), JSON.stringify(stale));
+  });
+
+  afterAll(async () => {
+    await obsctl(dir, ['down', '--volumes', '--yes']);
+  });
+
+  it('renders from the stored set, discovers the real one, stores it, re-renders and reloads without restarting', async () => {
+    const first = await obsctl(dir, ['up', '--simulate-gpu=gb10', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const summary = first.json() as { gpuDiscovery: { status: string; detail: string }; recreated: string[] };
+    expect(summary.gpuDiscovery.status, summary.gpuDiscovery.detail).toBe('applied');
+    expect(summary.gpuDiscovery.detail).toMatch(/Prometheus reloaded/);
+    const stored = JSON.parse(fs.readFileSync(path.join(dir, '.obsctl', 'gpu-capabilities.json'), 'utf8')) as { mode: string; hosts: Record<string, { fields: string[] }> };
+    expect(stored.mode).toBe('gb10');
+    expect(stored.hosts[project]?.fields).toContain('DCGM_FI_DEV_GPU_TEMP');
+    expect(stored.hosts[project]?.fields).not.toContain('DCGM_FI_DEV_FB_USED');
+    expect(await ruleNames()).toContain('GPUTemperatureHigh');
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.obsctl', 'stack', 'stack.json'), 'utf8')) as { gpu: { capabilities: Record<string, { source: string }> } };
+    expect(manifest.gpu.capabilities[project]?.source).toBe('discovered');
+    // Again: nothing discovered differs, nothing re-rendered, nothing recreated.
+    const again = await obsctl(dir, ['up', '--simulate-gpu=gb10', '--json']);
+    const s2 = again.json() as { gpuDiscovery: { status: string }; recreated: string[]; created: string[] };
+    expect(s2.gpuDiscovery.status).toBe('unchanged');
+    expect([...s2.recreated, ...s2.created]).toEqual([]);
+  }, 300_000);
+});

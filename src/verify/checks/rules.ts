@@ -29,6 +29,19 @@ export async function ruleChecks(prometheus: string, expected: ExpectedStack): P
     }
     return pass('rules', label, `${g.rules.length} rules evaluating`);
   });
+  // A group Prometheus evaluates that obsctl did not render (a file dropped into rules/ by hand,
+  // a stale one) still matters when it fails: broken evaluation is broken, whoever wrote it.
+  const known = (g: RuleGroup) => expected.ruleGroups.some(({ file, name }) => g.name === name && g.file.endsWith(`/${file}`));
+  for (const g of groups.filter((x) => !known(x))) {
+    const broken = g.rules.filter((x) => x.health !== 'ok' && x.health !== 'unknown');
+    if (!broken.length) continue;
+    out.push(
+      fail('rules', `group ${g.name}`, `${broken.length} rule${broken.length > 1 ? 's' : ''} not ok: ${broken[0]!.name}${broken[0]!.lastError ? `: ${broken[0]!.lastError}` : ` (${broken[0]!.health})`} (in ${g.file}, not rendered by obsctl)`, {
+        evidence: broken.map((x) => `${x.name}: ${x.health} ${x.lastError ?? ''}`).join('\n'),
+        hint: 'This rule file is not part of the rendered stack: fix or remove it, then `obsctl up`.',
+      }),
+    );
+  }
   const alerts = await getJson<{ data: { alerts: { labels: Record<string, string>; state: string }[] } }>(`${prometheus}/api/v1/alerts`);
   const firing = (alerts.body?.data.alerts ?? []).filter((a) => a.state === 'firing' && a.labels.alertname !== 'Watchdog');
   out.push(
