@@ -11,6 +11,7 @@ import { metricChecks } from '../verify/checks/metrics.js';
 import { ruleChecks } from '../verify/checks/rules.js';
 import { containerChecks, readinessChecks } from '../verify/checks/services.js';
 import { otlpReceiverChecks } from '../verify/checks/otlp.js';
+import { hardeningChecks } from '../verify/checks/hardening.js';
 import { inventoryChecks, targetChecks } from '../verify/checks/targets.js';
 import { expectedFromManifest } from '../verify/expected.js';
 import { runOnce, runUntil, type CheckGroup } from '../verify/run.js';
@@ -72,6 +73,7 @@ export async function liveStack(ports: Ports, loaded: LoadedConfig, options: Sta
   const grafanaUser = ports.env.OBSCTL_GRAFANA_USER ?? config.grafana.admin_user;
   const groups: CheckGroup[] = [
     { name: 'services', run: async () => [...(await containerChecks(engine, expected, services)), ...(await readinessChecks(urls)), ...(await otlpReceiverChecks(urls.prometheus, config.prometheus.otlp.enabled))] },
+    { name: 'hardening', run: () => hardeningChecks(engine, expected.project, manifest.services, Math.floor(ports.now() / 1000)) },
     { name: 'targets', run: async () => [...(await targetChecks(urls.prometheus, expected)), ...(await inventoryChecks(urls.prometheus, expected))] },
     { name: 'metrics', run: () => metricChecks(urls.prometheus, expected) },
     { name: 'rules', run: () => ruleChecks(urls.prometheus, expected) },

@@ -1,6 +1,7 @@
 // The obsctl.yaml schema: the single source of truth for what a user may write. Everything else
 // (the JSON Schema for editors, defaults, the normalized config the renderer reads) derives from it.
 import { z } from 'zod';
+import { resourcesSchema } from './resources.js';
 import { imageRef, registryPrefix, byteSize, duration, groupByLabel, hostAddress, hostPort, httpUrl, ipv4Address, positiveDuration, subnet24, targetUrl, threshold, userLabelName } from './values.js';
 
 const port = z.number().int().min(1).max(65535).describe('TCP port, 1-65535');
@@ -266,6 +267,7 @@ export const configSchema = z
         anonymous_access: z.boolean().default(false),
       })
       .prefault({}),
+    resources: resourcesSchema,
     verify: z
       .strictObject({
         webhook_port: port.default(9096).describe('port `obsctl verify` listens on (stack gateway address) to receive its synthetic test alert'),

@@ -9,6 +9,7 @@ import { gatewayAddress, networkName, nodeExporterAddress } from './network.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
 import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
+import { harden } from './hardening.js';
 
 /** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
 export interface Service {
@@ -168,7 +169,6 @@ function dcgmExporter({ config, options, secrets, place }: Ctx): Service {
   if (place.role === 'node' && place.self) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
   if (!options.simulateGpu) {
     dcgm.deploy = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
-    if (config.exporters.dcgm.profiling) dcgm.cap_add = ['SYS_ADMIN'];
   } else {
     dcgm.labels = { ...dcgm.labels, 'org.obsctl.simulated': 'true' };
   }
@@ -181,7 +181,6 @@ function cadvisor({ config, secrets }: Ctx): Service {
     command: ['--docker_only=true', '--housekeeping_interval=15s'],
     volumes: ['/:/rootfs:ro', '/var/run:/var/run:ro', '/sys:/sys:ro', '/var/lib/docker/:/var/lib/docker:ro', '/dev/disk/:/dev/disk:ro'],
     devices: ['/dev/kmsg'],
-    privileged: true,
     healthcheck: wgetCheck('http://127.0.0.1:8080/healthz'),
     ...onNetwork,
   };
@@ -217,7 +216,8 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     ['cadvisor', full && config.exporters.cadvisor.enabled, cadvisor],
     ['blackbox', full && config.exporters.blackbox.probes.length > 0, blackbox],
   ];
-  const services = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, build(ctx)]));
+  // Least privilege, limits and log rotation: the same for every service (src/render/hardening.ts).
+  const services = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, harden(name, build(ctx), config)]));
   const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {} } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
   return {

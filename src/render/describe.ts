@@ -14,6 +14,7 @@ import { manifestVersion, type ManifestService, type StackManifest } from './man
 import { gatewayAddress } from './network.js';
 import type { GpuProfile } from './profile.js';
 import type { StackSecret } from './secrets.js';
+import { describeHardening } from './hardening.js';
 
 /** Series every node-exporter delivers on any Linux host. */
 export const nodeMetrics = ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_network_receive_bytes_total'];
@@ -64,6 +65,7 @@ function describeService(name: string, s: Service): ManifestService {
     hostNetwork: s.network_mode === 'host',
     // Compose recreates a container when its service definition changes: this tells `up`'s plan.
     definition: createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 16),
+    hardening: describeHardening(s),
   };
 }
 

@@ -29,6 +29,22 @@ const service = z.object({
   hostNetwork: z.boolean(),
   /** Hash of the service's Compose definition: a different one means Compose recreates the container. */
   definition: z.string(),
+  /** Least privilege and limits it runs with (src/render/hardening.ts); `verify` compares the engine's view. */
+  hardening: z
+    .object({
+      capDrop: z.array(z.string()),
+      capAdd: z.array(z.string()),
+      privileged: z.boolean(),
+      readOnly: z.boolean(),
+      noNewPrivileges: z.boolean(),
+      /** uid:gid, or empty for the image's default user. */
+      user: z.string(),
+      memoryBytes: z.number().int(),
+      nanoCpus: z.number().int(),
+      logMaxSize: z.string(),
+      logMaxFile: z.string(),
+    })
+    .optional(),
 });
 
 const scrapeJob = z.object({

@@ -28,8 +28,29 @@ export interface EngineInfo {
   systemTime?: string;
 }
 
+/** What a container really runs with, from the Engine API (verify's hardening group compares it). */
+export interface ContainerRuntimeConfig {
+  capDrop: string[];
+  capAdd: string[];
+  privileged: boolean;
+  readOnly: boolean;
+  securityOpt: string[];
+  user: string;
+  memoryBytes: number;
+  nanoCpus: number;
+  logType: string;
+  logOptions: Record<string, string>;
+  /** Published ports: host address, host port, container port. */
+  ports: { hostIp: string; hostPort: number; containerPort: number }[];
+  /** The last exit was an OOM kill (the engine clears it when the container starts again). */
+  oomKilled: boolean;
+}
+
 export interface Engine {
   ping(): Promise<void>;
+  runtimeConfig(id: string): Promise<ContainerRuntimeConfig>;
+  /** OOM kills of the project's containers the engine recorded since a time (unix seconds). */
+  oomEvents(project: string, sinceSeconds: number): Promise<{ service: string; time: number }[]>;
   info(): Promise<EngineInfo>;
   projectContainers(project: string): Promise<ContainerSummary[]>;
   healthLog(id: string): Promise<string[]>;
@@ -81,6 +102,42 @@ export class DockerodeEngine implements Engine {
       });
     }
     return out.sort((a, b) => a.service.localeCompare(b.service));
+  }
+
+  async runtimeConfig(id: string): Promise<ContainerRuntimeConfig> {
+    const i = await this.docker.getContainer(id).inspect();
+    const h = i.HostConfig;
+    const bindings = (h.PortBindings ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[] | null>;
+    return {
+      capDrop: h.CapDrop ?? [],
+      capAdd: h.CapAdd ?? [],
+      privileged: h.Privileged === true,
+      readOnly: h.ReadonlyRootfs === true,
+      securityOpt: h.SecurityOpt ?? [],
+      user: i.Config.User ?? '',
+      memoryBytes: h.Memory ?? 0,
+      nanoCpus: h.NanoCpus ?? 0,
+      logType: h.LogConfig?.Type ?? '',
+      logOptions: (h.LogConfig?.Config as Record<string, string> | undefined) ?? {},
+      ports: Object.entries(bindings).flatMap(([spec, list]) =>
+        (list ?? []).map((b) => ({ hostIp: b.HostIp ?? '', hostPort: Number(b.HostPort), containerPort: Number.parseInt(spec, 10) })),
+      ),
+      oomKilled: i.State.OOMKilled === true,
+    };
+  }
+
+  async oomEvents(project: string, sinceSeconds: number): Promise<{ service: string; time: number }[]> {
+    const until = Math.floor(Date.now() / 1000);
+    const filters = JSON.stringify({ type: ['container'], event: ['oom'], label: [`com.docker.compose.project=${project}`] });
+    // With `until` the engine answers with what it recorded and closes the stream.
+    const stream = (await this.docker.getEvents({ since: sinceSeconds, until, filters } as never)) as unknown as NodeJS.ReadableStream;
+    let text = '';
+    for await (const chunk of stream) text += String(chunk);
+    return text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { time: number; Actor?: { Attributes?: Record<string, string> } })
+      .map((e) => ({ service: e.Actor?.Attributes?.['com.docker.compose.service'] ?? '', time: e.time }));
   }
 
   async healthLog(id: string): Promise<string[]> {

@@ -157,18 +157,20 @@ export async function portChecks(ports: [string, number, string][], existing: Co
   return checks;
 }
 
-export function diskCheck(info: EngineInfo, retentionSize: string, firstRun: boolean): PreflightCheck {
+// Prometheus needs room beyond retention_size (WAL, head chunks, a compaction writes the new block
+// before deleting the old ones): keep a fifth of the free space out of retention's reach.
+export const diskMargin = 0.2;
+
+export function diskCheck(info: EngineInfo, retentionSize: string, firstRun: boolean, freeBytes?: number): PreflightCheck {
   try {
-    const stat = fs.statfsSync(fs.existsSync(info.dockerRootDir) ? info.dockerRootDir : '/');
-    const free = stat.bavail * stat.bsize;
-    const ok = free >= sizeBytes(retentionSize) || !firstRun;
-    return {
-      name: 'disk space',
-      ok,
-      fatal: firstRun,
-      detail: `${(free / 1024 ** 3).toFixed(1)} GiB free for Docker volumes; retention_size ${retentionSize}`,
-      ...(ok ? {} : { hint: 'Free space or lower prometheus.retention_size in obsctl.yaml.' }),
-    };
+    const free = freeBytes ?? ((s) => s.bavail * s.bsize)(fs.statfsSync(fs.existsSync(info.dockerRootDir) ? info.dockerRootDir : '/'));
+    const need = sizeBytes(retentionSize);
+    const detail = `${(free / 1024 ** 3).toFixed(1)} GiB free for Docker volumes; retention_size ${retentionSize}`;
+    if (!firstRun || need <= free * (1 - diskMargin)) return { name: 'disk space', ok: true, fatal: firstRun, detail };
+    const usable = `${((free * (1 - diskMargin)) / 1024 ** 3).toFixed(1)} GiB`;
+    return free >= need
+      ? { name: 'disk space', ok: false, fatal: false, detail: `${detail}: more than free disk minus a ${diskMargin * 100}% margin (${usable}) for the WAL and compactions; when the disk fills, Prometheus stops writing samples`, hint: `Lower prometheus.retention_size to ${usable.replace(' GiB', 'GB')} or less, or free space.` }
+      : { name: 'disk space', ok: false, fatal: true, detail, hint: 'Free space or lower prometheus.retention_size in obsctl.yaml.' };
   } catch {
     return { name: 'disk space', ok: false, fatal: false, detail: `cannot read free space of ${info.dockerRootDir}` };
   }

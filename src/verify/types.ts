@@ -15,7 +15,7 @@ export interface DataNeed {
 }
 
 export interface VerifyCheck {
-  group: 'services' | 'targets' | 'metrics' | 'rules' | 'alerting' | 'grafana' | 'dashboards' | 'static' | 'gate';
+  group: 'services' | 'targets' | 'metrics' | 'rules' | 'alerting' | 'grafana' | 'dashboards' | 'static' | 'gate' | 'hardening';
   name: string;
   status: VerifyStatus;
   reason: string;

@@ -66,6 +66,10 @@ describe.skipIf(Boolean(reason))('obsctl verify against a real stack, with fault
     expect(again.body.checks.filter((c) => c.status === 'pass').length).toBeGreaterThan(25);
     expect(again.body.checks.find((c) => c.name === 'alert reaches a receiver')?.status).toBe('pass');
     expect(again.body.checks.find((c) => c.name === 'dashboard obsctl / GPU (NVIDIA)')?.status).toBe('pass');
+    // Every container runs hardened as rendered (read from the Engine API): caps, read-only, user, limits.
+    const hardening = again.body.checks.filter((c) => c.group === 'hardening');
+    expect(hardening.map((c) => `${c.name} ${c.status}`).sort()).toEqual(['alertmanager pass', 'dcgm-exporter pass', 'node-exporter pass', 'prometheus pass']);
+    expect(hardening.find((c) => c.name === 'prometheus')?.reason).toMatch(/caps dropped, read-only root, no-new-privileges, user 65534:65534/);
     expect(again.body.seconds).toBeLessThan(5);
     expect(fs.readFileSync(path.join(dir, 'verify.xml'), 'utf8')).toContain('failures="0"');
   });

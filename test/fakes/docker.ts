@@ -5,7 +5,7 @@
 // They stand in for Docker only; everything else in these tests is real.
 import type { Compose, ComposeResult, Engine, Ports } from '../../src/app/ports.js';
 import type { StackManifest } from '../../src/render/manifest.js';
-import type { ContainerSummary, EngineInfo } from '../../src/runtime/engine.js';
+import type { ContainerRuntimeConfig, ContainerSummary, EngineInfo } from '../../src/runtime/engine.js';
 import { fsStackFiles } from '../../src/runtime/stack-dir.js';
 import { SecretsFile } from '../../src/runtime/secrets-store.js';
 import { readTextFile } from '../../src/runtime/text-files.js';
@@ -23,6 +23,15 @@ export class FakeEngine implements Engine {
   info = async (): Promise<EngineInfo> => ({ serverVersion: '20.10.24', architecture: 'x86_64', os: 'Debian GNU/Linux 13 (trixie)', runtimes: ['runc'], cdiSpecDirs: [], dockerRootDir: '/var/lib/docker' });
   projectContainers = async (_project: string) => [...this.containers].sort((a, b) => a.service.localeCompare(b.service));
   healthLog = async () => [];
+  /** What each container runs with, by id (a hand-edited stack sets something else here). */
+  runtime = new Map<string, ContainerRuntimeConfig>();
+  ooms: { service: string; time: number }[] = [];
+  runtimeConfig = async (id: string): Promise<ContainerRuntimeConfig> => {
+    const r = this.runtime.get(id);
+    if (!r) throw new Error(`fake engine: no such container ${id}`);
+    return r;
+  };
+  oomEvents = async (_project: string, since: number) => this.ooms.filter((o) => o.time >= since);
   imageArchitecture = async (image: string) => this.present.get(image);
   pull = async (image: string, onProgress: (line: string) => void) => {
     onProgress(`${image}: Pull complete`);
