@@ -72,6 +72,18 @@ export const errors = {
     ),
   upFailed: (details: string[]) =>
     new UserError('UP_FAILED', 'docker compose up did not bring every service to healthy.', 'Fix the service named above, then run `obsctl up` again; `obsctl logs SERVICE` shows more.', ExitCode.checksFailed, details),
+  upRolledBack: (failure: string[], restored: string[]) =>
+    new UserError(
+      'UP_ROLLED_BACK',
+      'The new stack did not become healthy; obsctl restored the last good stack (data volumes untouched).',
+      'Fix what is named above (obsctl.yaml, an image override), then run `obsctl up` again; `obsctl up --no-rollback` leaves a failing stack in place for debugging.',
+      ExitCode.checksFailed,
+      ['what failed:', ...failure.map((l) => `  ${l}`), ...restored],
+    ),
+  noLastGood: (project: string, dir: string) =>
+    new UserError('NO_LAST_GOOD', `No last good stack of ${project} to roll back to (${dir} is missing).`, 'A stack becomes the last good one when `obsctl up` brings it up healthy.', ExitCode.badInput),
+  rollbackFailed: (lines: string[]) =>
+    new UserError('ROLLBACK_FAILED', 'The last good stack did not come up healthy either.', 'See the services above and `obsctl logs SERVICE`; data volumes were not touched.', ExitCode.checksFailed, lines),
   reloadFailed: (service: string, detail: string) =>
     new UserError('RELOAD_FAILED', `${service} rejected the new config; it keeps running the previous one.`, 'Run `obsctl validate` and fix the reported problem.', ExitCode.checksFailed, [detail]),
   gpuRecordingInvalid: (file: string, reason: string) =>

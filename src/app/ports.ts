@@ -54,6 +54,8 @@ export interface StackFiles {
   /** Writes files to a fresh private directory, runs fn on it, removes it. */
   staged<T>(parent: string | undefined, files: RenderedFile[], fn: (dir: string) => Promise<T>): Promise<T>;
   readManifest(dir: string): StackManifest | undefined;
+  /** The files obsctl wrote into dir (per its write manifest), as they are now; undefined if none. */
+  read(dir: string): RenderedFile[] | undefined;
 }
 
 export interface Output {

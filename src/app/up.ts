@@ -15,12 +15,15 @@ import { discoverAndApply, type DiscoveryOutcome } from './gpu-discovery.js';
 import type { Ports } from './ports.js';
 import type { PreparedStack } from './stack.js';
 import { planUp, type UpPlan } from './up-plan.js';
+import { keepLastGood, restoreLastGood, restoredLines } from './rollback.js';
 
 export interface UpOptions {
   pull?: 'missing' | 'always' | 'never';
   /** Seconds to wait for healthy services. */
   timeout: number;
   simulateGpu?: string | boolean;
+  /** false (--no-rollback): a stack that fails to become healthy is left as it is, for debugging. */
+  rollback?: boolean;
 }
 
 export interface UpSummary {
@@ -76,7 +79,13 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
   const result = await compose.up({ waitSeconds: Math.max(10, options.timeout), progress: ports.tty ? 'auto' : 'plain' });
   if (!result.ok) {
     const diagnosis = await diagnose(engine, compose, plan.project);
-    throw errors.upFailed([...result.stderr.split('\n').filter((l) => /error|unhealthy|failed/i.test(l)).slice(-10), ...diagnosis]);
+    const failure = [...result.stderr.split('\n').filter((l) => /error|unhealthy|failed/i.test(l)).slice(-10), ...diagnosis];
+    if (options.rollback !== false) {
+      const failedDefinitions = stack.result.manifest.services.map((s) => s.definition);
+      const restored = await restoreLastGood(ports, { project: plan.project, stackDir: plan.dir, env: secrets.env, waitSeconds: Math.max(10, options.timeout), failedDefinitions });
+      if (restored) throw errors.upRolledBack(failure, restoredLines(restored));
+    }
+    throw errors.upFailed(failure);
   }
   const after = await engine.projectContainers(plan.project);
   const nudges = nudgesAfterUp(plan.files, before, new Map(after.map((c) => [c.service, c.id])), stack.result.manifest.services);
@@ -108,6 +117,7 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
       store.save();
     }
   }
+  keepLastGood(ports, plan.dir);
   return {
     ok: true,
     project: plan.project,

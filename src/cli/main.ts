@@ -77,8 +77,15 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(pullOption())
     .addOption(timeoutOption('how long to wait for healthy services', 180))
     .addOption(simulateGpuOption('no GPU: serve recorded real dcgm-exporter output instead (nvidia|gb10, or a FILE from `obsctl gpu record`)'))
+    .addOption(new Option('--no-rollback', 'leave a stack that fails to become healthy as it is (default: restore the last good one)'))
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/up.js')).upCommand(o), o.json));
+
+  command('rollback', 'bring back the last stack that came up healthy (data volumes untouched)')
+    .addOption(hostOption())
+    .addOption(timeoutOption('how long to wait for healthy services', 180))
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/rollback.js')).rollbackCommand(o), o.json));
 
   command('doctor', 'read-only check of this host for obsctl.yaml: engine, Compose, GPU, ports, disk, images, clock; each finding with its fix')
     .addOption(hostOption())

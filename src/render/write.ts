@@ -76,6 +76,14 @@ export function applyWrite(dir: string, files: RenderedFile[], plan: WritePlan):
   fs.writeFileSync(path.join(dir, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+/** The files obsctl wrote into dir, read back as they are now (for keeping the last good stack). */
+export function readWritten(dir: string): RenderedFile[] | undefined {
+  const manifest = readManifest(dir);
+  if (!manifest) return undefined;
+  const paths = Object.keys(manifest.files).filter((p) => fs.existsSync(path.join(dir, p)));
+  return paths.sort().map((p) => ({ path: p, content: fs.readFileSync(path.join(dir, p), 'utf8') }));
+}
+
 function removeEmptyParents(root: string, dir: string): void {
   const stop = path.resolve(root);
   let current = path.resolve(dir);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { StackFiles } from '../app/ports.js';
-import { applyWrite, planWrite } from '../render/write.js';
+import { applyWrite, planWrite, readWritten } from '../render/write.js';
 import { manifestFile, parseManifest, type StackManifest } from '../render/manifest.js';
 
 /** obsctl's state beside obsctl.yaml: the rendered stack and the generated secrets (git-ignored). */
@@ -25,6 +25,7 @@ export const fsStackFiles: StackFiles = {
   plan: planWrite,
   apply: applyWrite,
   readManifest,
+  read: readWritten,
   async staged(parent, files, fn) {
     if (parent) fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
     const dir = fs.mkdtempSync(path.join(parent ?? os.tmpdir(), parent ? 'validate-' : 'obsctl-validate-'));

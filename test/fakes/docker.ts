@@ -54,6 +54,8 @@ export class FakeEngine implements Engine {
 /** `docker compose up` as Compose behaves: keep what is unchanged, recreate what changed, create what is new, remove orphans. */
 export class FakeCompose implements Compose {
   calls: string[] = [];
+  /** Images whose containers start but never become healthy (`up --wait` then fails, as Compose does). */
+  unhealthy = new Set<string>();
   constructor(
     private engine: FakeEngine,
     private desired: () => StackManifest,
@@ -66,6 +68,9 @@ export class FakeCompose implements Compose {
       const c = this.engine.containers.find((x) => x.service === s.name);
       return c && c.image === s.image && (c.definition === undefined || c.definition === s.definition) ? c : this.engine.container(s.name, s.image, s.definition);
     });
+    const bad = this.engine.containers.filter((c) => this.unhealthy.has(c.image));
+    for (const c of bad) c.health = 'unhealthy';
+    if (bad.length) return { ok: false, stdout: '', stderr: bad.map((c) => `container ${manifest.project}-${c.service}-1 is unhealthy`).join('\n') };
     return ok;
   };
   down = async () => {

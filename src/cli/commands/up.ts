@@ -14,6 +14,7 @@ export interface UpFlags {
   timeout: number;
   simulateGpu?: string | true;
   host?: string;
+  rollback: boolean;
   json: boolean;
 }
 

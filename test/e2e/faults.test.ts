@@ -1,0 +1,113 @@
+// Issue 14's faults on the real Docker engine, one stack (real Prometheus, Alertmanager,
+// node-exporter from the local test images, hardened as rendered):
+// - a bad image override: `up` exits 1 and the last good stack is restored, healthy, with its samples;
+// - an OOM kill inside a container at its memory limit: HostOOMKill fires and verify names the service;
+// - every container's main process SIGKILLed from the host (what stopping an engine without
+//   live-restore does to them): the restart policy brings each back healthy, samples kept.
+// A real engine restart (systemctl restart docker) would stop every other engineer's stack on this
+// shared engine, so it runs only with OBSCTL_FAULTS_ENGINE_RESTART=1 (a CI host with its own engine).
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOnce, dockerUnavailable, editConfig, obsctl, promQuery, skipOrFail, stackPorts, tempProject, testImages, useTestStack, waitFor, type StackPorts } from './harness.js';
+
+const reason = await dockerUnavailable();
+if (reason) skipOrFail(reason);
+const engineRestart = process.env.OBSCTL_FAULTS_ENGINE_RESTART === '1';
+
+describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () => {
+  const dir = tempProject('e2e-faults');
+  const project = `e2e-faults-${process.pid}`;
+  const subnetByte = 1 + (process.pid % 9); // other e2e files use 10-249
+  let ports: StackPorts;
+  let prom: string;
+  let sampleTime = 0;
+
+  const status = async () => (await obsctl(dir, ['status', '--json'])).json().services as { service: string; health: string; image: string; id: string }[];
+  const allHealthy = async () => {
+    const s = await status();
+    return s.length === 3 && s.every((x) => x.health === 'healthy') && s;
+  };
+  /** The node-exporter sample Prometheus stored at sampleTime is still there. */
+  const sampleKept = async () => (await promQuery(prom, 'up{job="node-exporter"}', sampleTime)).length === 1;
+  const containerId = async (service: string) =>
+    String((await execa('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`])).stdout).trim();
+
+  beforeAll(async () => {
+    await buildOnce();
+    ports = await stackPorts();
+    prom = `http://127.0.0.1:${ports.prometheus}`;
+    expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'none'])).code).toBe(0);
+    editConfig(dir, (set) => useTestStack(set, subnetByte, ports));
+    const up = await obsctl(dir, ['up']);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    await waitFor('a node-exporter sample', async () => (await promQuery(prom, 'up{job="node-exporter"}')).length === 1, 90_000, 2000);
+    // A sample old enough to be in the WAL, not only in memory.
+    await new Promise((r) => setTimeout(r, 5000));
+    sampleTime = Math.floor(Date.now() / 1000) - 3;
+    expect(await sampleKept()).toBe(true);
+  });
+
+  afterAll(async () => {
+    await obsctl(dir, ['down', '--volumes', '--yes']);
+  });
+
+  it('a bad image override: up exits 1, names the failure, restores the last good stack, healthy, samples kept', async () => {
+    // A real image that cannot run as Prometheus (Alertmanager's binary refuses Prometheus's flags).
+    editConfig(dir, (set) => set(['images', 'prometheus'], testImages.alertmanager));
+    const r = await obsctl(dir, ['up', '--timeout', '60']);
+    editConfig(dir, (set) => set(['images', 'prometheus'], testImages.prometheus));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
+    expect(r.stderr).toContain('did not become healthy; obsctl restored the last good stack');
+    expect(r.stderr).toMatch(/prometheus: (exited|restarting|running)/);
+    expect(r.stderr).toContain(`rolled back: the last good stack of ${project} is running again and healthy`);
+    const s = await waitFor('the restored stack healthy', allHealthy, 120_000, 3000);
+    expect(s.find((x) => x.service === 'prometheus')?.image).toBe(testImages.prometheus);
+    await waitFor('Prometheus answering with the sample from before', sampleKept, 60_000, 2000);
+    // The restored stack is what up would run now: nothing left to change.
+    expect((await obsctl(dir, ['plan'])).code).toBe(0);
+  });
+
+  it('an OOM kill at a container’s memory limit: HostOOMKill fires and verify names the service', async () => {
+    // node-exporter's limit is 128MB: a process inside its cgroup that reads 400 MB into memory is
+    // killed by the kernel's OOM killer (exit 137), as a leaking exporter would be.
+    const oom = await execa('docker', ['exec', await containerId('node-exporter'), 'sh', '-c', 'a=$(head -c 400000000 /dev/zero | tr "\\0" a); echo survived'], { reject: false });
+    expect(oom.exitCode, `${oom.stdout}${oom.stderr}`).toBe(137);
+    const v = await waitFor('verify naming the OOM kill', async () => {
+      const r = await obsctl(dir, ['verify', '--json', '--no-wait']);
+      const checks = r.json().checks as { name: string; status: string; reason: string }[];
+      return checks.find((c) => c.name === 'oom node-exporter') && { r, checks };
+    }, 60_000, 3000);
+    const named = v.checks.find((c) => c.name === 'oom node-exporter')!;
+    expect(named.status).toBe('fail');
+    expect(named.reason).toMatch(/OOM-killed 1x in the last 60 min at its 0\.13 GiB memory limit/);
+    expect(v.r.code).toBe(1);
+    await waitFor('HostOOMKill firing', async () => {
+      const body = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
+      return body.data.alerts.some((a) => a.labels.alertname === 'HostOOMKill' && a.state === 'firing');
+    }, 90_000, 3000);
+  });
+
+  it('every container’s main process killed from the host: restarted by policy, healthy, samples kept', async () => {
+    const before = await status();
+    for (const c of before) {
+      const pid = String((await execa('docker', ['inspect', '-f', '{{.State.Pid}}', c.id])).stdout).trim();
+      process.kill(Number(pid), 'SIGKILL');
+    }
+    await waitFor('every service restarted and healthy', async () => {
+      const r = await execa('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`]);
+      const ids = String(r.stdout).split('\n').filter(Boolean);
+      const counts = await Promise.all(ids.map(async (id) => Number((await execa('docker', ['inspect', '-f', '{{.RestartCount}}', id])).stdout)));
+      return counts.length === 3 && counts.every((n) => n >= 1) && (await allHealthy());
+    }, 180_000, 3000);
+    await waitFor('the sample from before the kill', sampleKept, 60_000, 2000);
+  });
+
+  it.skipIf(!engineRestart)('the Docker engine restarted under the stack (OBSCTL_FAULTS_ENGINE_RESTART=1 only): healthy again, samples kept', async () => {
+    const cmd = process.env.OBSCTL_ENGINE_RESTART_CMD ?? 'systemctl restart docker';
+    await execa('sh', ['-c', cmd]);
+    await waitFor('the engine answering', async () => (await execa('docker', ['info'], { reject: false })).exitCode === 0, 120_000, 2000);
+    await waitFor('every service healthy after the engine restart', allHealthy, 180_000, 3000);
+    await waitFor('the sample from before the restart', sampleKept, 60_000, 2000);
+  });
+  if (!engineRestart) console.warn('SKIPPED: the Docker engine restart fault (shared engine here); run with OBSCTL_FAULTS_ENGINE_RESTART=1 on a host with its own engine. Not a pass.');
+});
