@@ -129,7 +129,7 @@ describe('verify: hardening group', () => {
     const checks = await hardeningChecks(engine, manifest.project, manifest.services, 1_800_000_000);
     const oom = checks.filter((c) => c.name.startsWith('oom'));
     expect(oom.map((c) => [c.name, c.status])).toEqual([['oom prometheus', 'fail']]);
-    expect(oom[0]!.reason).toContain('OOM-killed 2x in the last 60 min at its 2.0 GiB memory limit');
+    expect(oom[0]!.reason).toContain('OOM-killed in the last 60 min at its 2.0 GiB memory limit (2 OOM events from the engine');
     expect(oom[0]!.hint).toContain('resources.prometheus.memory');
   });
 

@@ -66,7 +66,7 @@ export async function hardeningChecks(engine: Engine | undefined, project: strin
     const limit = services.find((s) => s.name === service)?.hardening?.memoryBytes;
     const last = new Date(Math.max(...times) * 1000).toISOString();
     out.push(
-      fail('hardening', `oom ${service}`, `${service} was OOM-killed ${times.length}x in the last ${oomWindowSeconds / 60} min${limit ? ` at its ${gib(limit)} memory limit` : ''} (last ${last}); the engine restarted it`, {
+      fail('hardening', `oom ${service}`, `${service} was OOM-killed in the last ${oomWindowSeconds / 60} min${limit ? ` at its ${gib(limit)} memory limit` : ''} (${times.length} OOM event${times.length > 1 ? 's' : ''} from the engine, last ${last}); a killed main process is restarted by the restart policy`, {
         hint: `Raise resources.${service === 'dcgm-exporter' ? 'dcgm-exporter' : service}.memory in obsctl.yaml (or lower its load, e.g. Prometheus retention/series), then \`obsctl up\`.`,
       }),
     );
