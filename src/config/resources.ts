@@ -24,6 +24,9 @@ export const resourcesSchema = z
     cadvisor: limit('256MB', 0.5),
     blackbox: limit('64MB', 0.1),
     'dcgm-simulator': limit('128MB', 0.25),
+    'postgres-exporter': limit('128MB', 0.25),
+    'redis-exporter': limit('64MB', 0.1),
+    pushgateway: limit('128MB', 0.25),
     logs: z
       .strictObject({
         max_size: z.string().regex(/^[1-9]\d*[kmg]$/, { message: 'a size such as 10m (k, m or g)' }).default('10m').describe('json-file log size before it rotates'),

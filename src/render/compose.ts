@@ -10,6 +10,7 @@ import { gpuEnabled, type RenderOptions } from './profile.js';
 import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
 import { harden } from './hardening.js';
+import { integrationServices, integrationVolumes } from '../integrations/index.js';
 
 /** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
 export interface Service {
@@ -24,7 +25,7 @@ export interface Service {
 }
 
 // A 5 s interval: `up --wait` sees healthy within seconds (start_interval needs Engine 25+).
-const wgetCheck = (url: string) => ({
+export const wgetCheck = (url: string) => ({
   test: ['CMD', 'wget', '-q', '-O', '/dev/null', url],
   interval: '5s',
   timeout: '5s',
@@ -32,7 +33,7 @@ const wgetCheck = (url: string) => ({
   start_period: '30s',
 });
 
-function base(config: Config, service: Parameters<typeof imageFor>[1], secrets: StackSecret[]): Service {
+export function base(config: Config, service: Parameters<typeof imageFor>[1], secrets: StackSecret[]): Service {
   const names = secretsFor(secrets, service);
   return {
     image: imageFor(config, service),
@@ -53,7 +54,7 @@ interface Ctx {
   place: Placement;
 }
 
-const onNetwork = { networks: [networkName] };
+export const onNetwork = { networks: [networkName] };
 
 function prometheus({ config, secrets }: Ctx): Service {
   return {
@@ -217,9 +218,11 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     ['cadvisor', full && config.exporters.cadvisor.enabled, cadvisor],
     ['blackbox', full && config.exporters.blackbox.probes.length > 0, blackbox],
   ];
-  // Least privilege, limits and log rotation: the same for every service (src/render/hardening.ts).
-  const services = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, harden(name, build(ctx), config)]));
-  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {} } : {};
+  const built = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, build(ctx)]));
+  if (full) Object.assign(built, integrationServices(config, secrets));
+  // Least privilege, limits and log rotation: the same for every service, integrations included (src/render/hardening.ts).
+  const services = Object.fromEntries(Object.entries(built).map(([name, s]) => [name, harden(name, s, config)]));
+  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {}, ...integrationVolumes(config) } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
   return {
     name: projectName(config, place.self?.name),

@@ -29,6 +29,11 @@ export const policies: Record<ServiceName, Policy> = {
   'node-exporter': { user: '65534:65534', readOnly: true },
   blackbox: { user: '65534:65534', readOnly: true },
   'dcgm-simulator': { user: '65534:65534', readOnly: true },
+  // Integrations (src/integrations/): quay.io/prometheuscommunity/postgres-exporter and
+  // prom/pushgateway run as nobody, oliver006/redis_exporter as 59000:59000.
+  'postgres-exporter': { user: '65534:65534', readOnly: true },
+  'redis-exporter': { user: '59000:59000', readOnly: true },
+  pushgateway: { user: '65534:65534', readOnly: true },
   'dcgm-exporter': {
     // NVIDIA's own manifests run the exporter as root: its embedded DCGM host engine opens the
     // GPU's management interface and writes its log and state under /var at runtime.
