@@ -45,7 +45,7 @@ describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () =
     await new Promise((r) => setTimeout(r, 5000));
     sampleTime = Math.floor(Date.now() / 1000) - 3;
     expect(await sampleKept()).toBe(true);
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await obsctl(dir, ['down', '--volumes', '--yes']);
