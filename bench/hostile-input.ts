@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MAX_CONFIG_BYTES } from '../src/config/limits.js';
+import { MAX_CONFIG_BYTES, MAX_HOSTS, MAX_TARGETS } from '../src/config/limits.js';
 
 /** 2 s on a machine where a trivial render takes 0.4 s: at most 5x the trivial render; 300 MB. */
 export const GOAL = { cpuMs: 2000, trivialRenderMs: 400, rssMB: 300 };
@@ -55,8 +55,9 @@ export function hostileInputs(): Record<string, string> {
   return {
     'labels (valid)': fill((i) => `      l${i}: v${i}\n`, 'name: lab\ngpu: none\ntargets:\n  - name: big\n    urls: [a:1]\n    labels:\n'),
     'external labels (valid)': fill((i) => `    l${i}: v${i}\n`, 'name: lab\ngpu: none\nprometheus:\n  external_labels:\n'),
-    'targets (at the cap)': fill((i) => `  - {name: t${i}, urls: ['h${i}:80']}\n`, 'name: lab\ngpu: none\ntargets:\n'),
-    'hosts (at the cap)': fill((i) => `  - {name: h${i}, address: 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}${i === 0 ? ', role: central' : ''}}\n`, 'name: lab\ngpu: none\nhosts:\n'),
+    'targets (over the cap)': fill((i) => `  - {name: t${i}, urls: ['h${i}:80']}\n`, 'name: lab\ngpu: none\ntargets:\n'),
+    '1,000 targets (the cap)': `name: lab\ngpu: none\ntargets:\n${Array.from({ length: MAX_TARGETS }, (_, i) => `  - {name: t${i}, urls: ['h${i}:80', 'g${i}:81'], labels: {team: t${i % 9}}}\n`).join('')}`,
+    '1,000 hosts (the cap)': `name: lab\ngpu: none\nhosts:\n${Array.from({ length: MAX_HOSTS }, (_, i) => `  - {name: h${i}, address: 10.0.${i >> 8}.${i & 255}${i === 0 ? ', role: central' : ''}, labels: {rack: r${i % 20}}}\n`).join('')}`,
     'label errors': fill((i) => `    l-${i}: v\n`, 'prometheus:\n  external_labels:\n'),
     'type errors': fill((i) => `  - {name: t${i}, urls: 5}\n`, 'targets:\n'),
     'syntax errors': fill((i) => `k${i}: [\n`),
@@ -101,7 +102,7 @@ export function benchHostileInput(log: (line: string) => void = () => {}): { row
       fs.writeFileSync(file, text);
       const out = path.join(dir, 'out');
       fs.rmSync(out, { recursive: true, force: true });
-      const r = measure([bin, 'render', '-c', file, '-o', out, '--no-color'], dir);
+      const r = measure([bin, 'render', '-c', file, '-o', out, '--no-color', ...(input.includes('hosts') ? ['--host', 'h0'] : [])], dir);
       const ref = measure([reference, file], dir);
       const ratio = r.cpuMs / Math.max(1, trivialCpuMs);
       const row = { input, bytes: Buffer.byteLength(text), ...r, ratio, jsonRatio: r.cpuMs / Math.max(1, ref.cpuMs), ok: ratio <= MAX_RATIO && r.rssMB <= GOAL.rssMB && [0, 2].includes(r.exitCode) };
