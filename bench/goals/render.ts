@@ -18,8 +18,11 @@ export function renderGoal(rounds: number): Goal {
     } catch (e) {
       return notMeasured(name, 'ratio', 1.5, `docker compose unavailable: ${(e as Error).message.split('\n')[0]}`);
     }
-    const { reference, subject } = interleave(rounds, compose, render);
-    return ratioGoal(name, 1.5, subject, reference, { subject: 'obsctl render', reference: 'compose config' });
+    const { reference, subject, cpu } = interleave(rounds, compose, render);
+    const goal = ratioGoal(name, 1.5, subject, reference, { subject: 'obsctl render', reference: 'compose config' });
+    if (!cpu) return goal;
+    const detail = `${goal.detail}; CPU: render ${cpu.subject.median.toFixed(0)} ms, compose config ${cpu.reference.median.toFixed(0)} ms = ${(cpu.subject.median / cpu.reference.median).toFixed(2)}x`;
+    return { ...goal, cpu, detail };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { bin, node, notMeasured, ratioGoal, run, sample, secondsGoal, timeMs, type Goal } from '../lib.js';
+import { bin, node, notMeasured, ratioGoal, run, sample, secondsGoal, timeMs, timeWithCpu, type Goal } from '../lib.js';
 
 const project = `bench-speed-${process.pid}`;
 const env = { ...process.env, NO_COLOR: '1' };
@@ -29,6 +29,8 @@ function writeConfig(dir: string) {
   );
 }
 
+const withCpu = (goal: Goal, cpu: number[]): Goal => (cpu.length ? { ...goal, cpu: { subject: sample(cpu) }, detail: `${goal.detail}; CPU median ${sample(cpu).median.toFixed(0)} ms` } : goal);
+
 export function stackGoals(rounds: number): Goal[] {
   const names = { up: 'up from nothing vs docker compose up -d --wait', noChange: 'no-change up', verify: 'verify --no-wait on a healthy stack' };
   try {
@@ -41,6 +43,8 @@ export function stackGoals(rounds: number): Goal[] {
   const plains: number[] = [];
   const noChange: number[] = [];
   const verify: number[] = [];
+  const noChangeCpu: number[] = [];
+  const verifyCpu: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-bench-stack-'));
     const obsctl = (...args: string[]) => run(node, [bin, ...args], { cwd: dir, env });
@@ -49,8 +53,12 @@ export function stackGoals(rounds: number): Goal[] {
     writeConfig(dir);
     const withObsctl = () => {
       ups.push(timeMs(() => obsctl('up', '--simulate-gpu')));
-      noChange.push(timeMs(() => obsctl('up', '--simulate-gpu')));
-      verify.push(timeMs(() => obsctl('verify', '--no-wait', '--json')));
+      const same = timeWithCpu(() => obsctl('up', '--simulate-gpu'));
+      noChange.push(same.wall);
+      if (same.cpu !== undefined) noChangeCpu.push(same.cpu);
+      const v = timeWithCpu(() => obsctl('verify', '--no-wait', '--json'));
+      verify.push(v.wall);
+      if (v.cpu !== undefined) verifyCpu.push(v.cpu);
       obsctl('down', '--volumes', '--yes');
     };
     const plain = () => {
@@ -79,7 +87,7 @@ export function stackGoals(rounds: number): Goal[] {
   }
   return [
     ratioGoal(names.up, 1.2, sample(ups), sample(plains), { subject: 'obsctl up', reference: 'compose up --wait' }),
-    secondsGoal(names.noChange, 1, sample(noChange), 'obsctl up (nothing changed)'),
-    secondsGoal(names.verify, 1, sample(verify), 'obsctl verify --no-wait'),
+    withCpu(secondsGoal(names.noChange, 1, sample(noChange), 'obsctl up (nothing changed)'), noChangeCpu),
+    withCpu(secondsGoal(names.verify, 1, sample(verify), 'obsctl verify --no-wait'), verifyCpu),
   ];
 }
