@@ -8,8 +8,8 @@
 // (ssh2, a native addon). obsctl uses neither on a local socket, and loading them cost ~300 ms of
 // every command that talks to the engine. Running tsc alone still gives a working, unbundled bin.js.
 import { build } from 'esbuild';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -41,8 +41,19 @@ function deferred(parts) {
 }
 
 const dashboardsCjs = path.join(outdir, 'dashboards.cjs');
+// Integrations (src/integrations/*) build their dashboards with the SDK too, only when configured.
+const integrationDashboards = fs.readdirSync(path.join(root, 'dashboards', 'integrations')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
 await build({
-  stdin: { contents: "export { buildDashboards } from './dashboards/index.ts';\nexport { profileCapabilities } from './src/render/capabilities.ts';\n", resolveDir: root, loader: 'ts', sourcefile: 'dashboards-entry.ts' },
+  stdin: {
+    contents: [
+      "export { buildDashboards } from './dashboards/index.ts';",
+      "export { profileCapabilities } from './src/render/capabilities.ts';",
+      ...integrationDashboards.map((name) => `export * as ${name} from './dashboards/integrations/${name}.ts';`),
+    ].join('\n'),
+    resolveDir: root,
+    loader: 'ts',
+    sourcefile: 'dashboards-entry.ts',
+  },
   outfile: dashboardsCjs,
   bundle: true,
   format: 'cjs',
@@ -51,7 +62,8 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
-const { buildDashboards, profileCapabilities } = createRequire(import.meta.url)(dashboardsCjs);
+const sdkBuilt = createRequire(import.meta.url)(dashboardsCjs);
+const { buildDashboards, profileCapabilities } = sdkBuilt;
 const datasourceUid = 'obsctl-prometheus'; // src/render/grafana.ts prometheusDatasourceUid
 const prebuilt = {};
 for (const profile of ['none', 'nvidia', 'gb10']) {
@@ -92,6 +104,32 @@ export function buildDashboards(opts) {
   };
 }
 
+/** dashboards/integrations/<name>.js for src/: its constants as values, its functions loading dashboards.cjs on first call. */
+function deferredIntegrationDashboards() {
+  return {
+    name: 'deferred-integration-dashboards',
+    setup(b) {
+      b.onResolve({ filter: /dashboards\/integrations\/\w+\.js$/ }, (args) => {
+        const name = /(\w+)\.js$/.exec(args.path)[1];
+        return args.importer.includes(`${path.sep}src${path.sep}`) && integrationDashboards.includes(name) ? { path: name, namespace: 'integration-dashboards' } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'integration-dashboards' }, (args) => ({
+        resolveDir: root,
+        loader: 'js',
+        contents: [
+          "import { createRequire } from 'node:module';",
+          "import path from 'node:path';",
+          "import { packageRoot } from './src/paths.ts';",
+          "const sdk = () => createRequire(import.meta.url)(path.join(packageRoot, 'dist', 'src', 'cli', 'dashboards.cjs'));",
+          ...Object.entries(sdkBuilt[args.path]).map(([key, value]) =>
+            typeof value === 'function' ? `export const ${key} = (...a) => sdk().${args.path}.${key}(...a);` : `export const ${key} = ${JSON.stringify(value)};`,
+          ),
+        ].join('\n'),
+      }));
+    },
+  };
+}
+
 /** Every option that changes the dashboards, in a fixed order (undefined and absent alike). */
 function dashboardsKey(o) {
   return JSON.stringify([o.profile, o.datasourceUid, o.gpu ?? null, o.slos ?? [], o.anomalies ?? false]);
@@ -106,7 +144,7 @@ await build({
   platform: 'node',
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [prebuiltDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
+  plugins: [prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url);" },
   allowOverwrite: true,
