@@ -151,6 +151,17 @@ const hostEntry = z.strictObject({
     .describe('private bridge network on this host, if not network.subnet'),
 });
 
+// How the nodes of an inventory reach central (docs/fleet.md). Absent = pull (what fleets had
+// before agent mode existed); `obsctl init` writes agent for new configs.
+const fleetSchema = z
+  .strictObject({
+    mode: z
+      .enum(['pull', 'agent'])
+      .default('pull')
+      .describe('pull: central scrapes every node; agent: each node runs Prometheus --agent and remote-writes to central (its WAL buffers while central is away)'),
+  })
+  .prefault({});
+
 // SLOs as code (docs/slo.md). Cross-field rules (target exists, objective can page, retention
 // covers the period, latency threshold is a bucket, custom selectors parse) live in src/slo/checks.ts.
 const promqlSelector = z.string().min(1).describe('a PromQL series selector, e.g. grpc_server_handled_total{job="api"}');
@@ -237,6 +248,7 @@ export const configSchema = z
       .array(hostEntry)
       .default([])
       .describe('inventory for more than one host: one `central` runs the stack, `node`s run exporters; empty = this host alone'),
+    fleet: fleetSchema,
     prometheus: z
       .strictObject({
         scrape_interval: positiveDuration.default('15s'),

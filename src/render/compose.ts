@@ -9,6 +9,7 @@ import { gatewayAddress, networkName, nodeExporterAddress } from './network.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
 import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
+import { isAgentFleet, receiverFlags, receiverPorts } from './agent.js';
 
 /** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
 export interface Service {
@@ -54,7 +55,8 @@ interface Ctx {
 
 const onNetwork = { networks: [networkName] };
 
-function prometheus({ config, secrets }: Ctx): Service {
+function prometheus({ config, secrets, place }: Ctx): Service {
+  if (place.role === 'node') return agentPrometheus(config);
   return {
     ...base(config, 'prometheus', secrets),
     command: [
@@ -65,11 +67,27 @@ function prometheus({ config, secrets }: Ctx): Service {
       // Lets `obsctl up` apply config changes with POST /-/reload instead of a restart.
       '--web.enable-lifecycle',
       ...prometheusFeatureFlags(config),
+      ...receiverFlags(config, place),
     ],
     volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
-    ports: published(config, config.ports.prometheus, 9090),
+    ports: [...published(config, config.ports.prometheus, 9090), ...receiverPorts(config, place)],
     // App targets on the host itself are reached through the bridge gateway.
     extra_hosts: ['host.docker.internal:host-gateway'],
+    healthcheck: wgetCheck('http://127.0.0.1:9090/-/ready'),
+    ...onNetwork,
+  };
+}
+
+/**
+ * A node's Prometheus in an agent fleet: scrapes locally, remote-writes to central, keeps its WAL
+ * in a volume. Not published: nothing queries an agent (it has no query API); a changed config
+ * restarts it (the WAL carries what was not sent yet across the restart).
+ */
+function agentPrometheus(config: Config): Service {
+  return {
+    ...base(config, 'prometheus', []),
+    command: ['--agent', '--config.file=/etc/prometheus/prometheus.yml', '--storage.agent.path=/prometheus'],
+    volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
     healthcheck: wgetCheck('http://127.0.0.1:9090/-/ready'),
     ...onNetwork,
   };
@@ -113,7 +131,8 @@ function grafana({ config, secrets }: Ctx): Service {
 
 function nodeExporter({ config, options, secrets, place }: Ctx): Service {
   // On a node host the exporters listen on the address the central stack reaches it by.
-  const listen = place.role === 'node' && place.self ? `${place.self.address}:${place.self.ports.node_exporter}` : nodeExporterAddress(config);
+  // In an agent fleet only the node's own agent scrapes it: the bridge gateway is enough.
+  const listen = place.role === 'node' && place.self && !isAgentFleet(config) ? `${place.self.address}:${place.self.ports.node_exporter}` : nodeExporterAddress(config);
   return {
     ...base(config, 'node-exporter', secrets),
     command: ['--path.rootfs=/host', `--web.listen-address=${listen}`],
@@ -165,7 +184,7 @@ function dcgmExporter({ config, options, secrets, place }: Ctx): Service {
     ...onNetwork,
   };
   if (options.simulateGpu) Object.assign(dcgm, dcgmSimulator(config, options));
-  if (place.role === 'node' && place.self) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
+  if (place.role === 'node' && place.self && !isAgentFleet(config)) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
   if (!options.simulateGpu) {
     dcgm.deploy = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
     if (config.exporters.dcgm.profiling) dcgm.cap_add = ['SYS_ADMIN'];
@@ -208,8 +227,9 @@ export interface ComposeFile {
 export function renderCompose(config: Config, options: RenderOptions, secrets: StackSecret[], place: Placement = { role: 'single', nodes: [] }): ComposeFile {
   const ctx: Ctx = { config, options, secrets, place };
   const full = place.role !== 'node'; // a node host of an inventory runs its exporters only
+  const agent = place.role === 'node' && isAgentFleet(config); // ...and, in an agent fleet, its agent
   const wanted: [string, boolean, (c: Ctx) => Service][] = [
-    ['prometheus', full, prometheus],
+    ['prometheus', full || agent, prometheus],
     ['alertmanager', full, alertmanager],
     ['grafana', full && config.grafana.enabled, grafana],
     ['node-exporter', config.exporters.node.enabled, nodeExporter],
@@ -218,7 +238,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     ['blackbox', full && config.exporters.blackbox.probes.length > 0, blackbox],
   ];
   const services = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, build(ctx)]));
-  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {} } : {};
+  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {} } : agent ? { 'prometheus-data': {} } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
   return {
     name: projectName(config, place.self?.name),

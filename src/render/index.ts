@@ -19,6 +19,7 @@ import { describeStack } from './describe.js';
 import { manifestFile, type StackManifest } from './manifest.js';
 import { projectName } from './inventory.js';
 import { renderSloFiles, sloPanels } from '../slo/render.js';
+import { isAgentFleet, renderAgentConfig } from './agent.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -88,6 +89,9 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     for (const d of dashboards) {
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
     }
+  }
+  if (exportersOnly && isAgentFleet(fullConfig)) {
+    files.set('prometheus/prometheus.yml', yamlFile('Prometheus agent', renderAgentConfig(config, place, identity(config, place), gpu)));
   }
   if (gpu) files.set('dcgm/counters.csv', renderCountersCsv(config, options.profile));
   if (gpu && options.simulateGpu) {

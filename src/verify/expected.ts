@@ -24,6 +24,8 @@ export interface ExpectedStack {
   webhookAddress?: { host: string; port: number };
   /** Inventory hosts the central stack scrapes through file_sd. */
   inventory: { host: string; job: string; target: string }[];
+  /** Agent fleet: nodes that remote-write to this central. */
+  agents?: { host: string; jobs: string[]; intervalSeconds: number }[];
   /** What each GPU host reports, as rendered; empty without GPU content. */
   gpuCapabilities?: Record<string, GpuCapabilities>;
 }
@@ -32,6 +34,7 @@ export function expectedFromManifest(manifest: StackManifest): ExpectedStack {
   return {
     gpuCapabilities: manifest.gpu.capabilities,
     inventory: manifest.inventory,
+    ...(manifest.agents ? { agents: manifest.agents } : {}),
     project: manifest.project,
     profile: manifest.gpu.profile,
     jobs: manifest.scrapeJobs.map((j) => ({ name: j.name, intervalSeconds: j.intervalSeconds, requiredMetrics: j.requiredMetrics })),
