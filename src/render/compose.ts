@@ -153,10 +153,11 @@ function dcgmSimulator(config: Config, options: RenderOptions): Service {
     // A recording given by the user is replayed as recorded: every field and label it has.
     environment: { SIM_PROFILE: options.simulateGpuRecording ? 'replay' : options.profile, SIM_PORT: '9400' },
     volumes: ['./dcgm-sim:/sim:ro'],
+    // Starting node takes seconds on a loaded host; a 5 s timeout failed fleet/ci runs on 2 busy cores.
     healthcheck: {
       test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:9400/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
       interval: '5s',
-      timeout: '5s',
+      timeout: '20s',
       retries: 5,
       start_period: '10s',
     },
