@@ -145,6 +145,12 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/gpu.js')).gpuRecord(o), o.json));
 
+  command('fleet-certs', 'fleet.tls: create the fleet CA and a certificate per inventory host (.obsctl/fleet-tls.json, 0600); --rotate re-issues them')
+    .option('--rotate', "re-issue every host's certificate (same CA: no failed scrape while hosts update)", false)
+    .option('--rotate-ca', 'also a new CA; the old one stays trusted until the next CA rotation', false)
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/fleet-certs.js')).fleetCertsCommand(o), o.json));
+
   command('status', 'one table: service, state, health, published address, uptime, image')
     .addOption(hostOption())
     .addOption(jsonOption())

@@ -159,6 +159,10 @@ const fleetSchema = z
       .enum(['pull', 'agent'])
       .default('pull')
       .describe('pull: central scrapes every node; agent: each node runs Prometheus --agent and remote-writes to central (its WAL buffers while central is away)'),
+    tls: z
+      .boolean()
+      .default(false)
+      .describe('pull mode: exporters serve HTTPS with client certificates and basic auth; certificates from `obsctl fleet-certs`'),
   })
   .prefault({});
 

@@ -10,6 +10,7 @@ import { gpuEnabled, type RenderOptions } from './profile.js';
 import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
 import { isAgentFleet, receiverFlags, receiverPorts } from './agent.js';
+import { fleetSecretFile, fleetTlsOn, webConfigPath } from './fleet-tls.js';
 
 /** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
 export interface Service {
@@ -129,18 +130,21 @@ function grafana({ config, secrets }: Ctx): Service {
   };
 }
 
+const tls = (config: Config, place: Placement) => place.role === 'node' && fleetTlsOn(config);
+
 function nodeExporter({ config, options, secrets, place }: Ctx): Service {
   // On a node host the exporters listen on the address the central stack reaches it by.
   // In an agent fleet only the node's own agent scrapes it: the bridge gateway is enough.
   const listen = place.role === 'node' && place.self && !isAgentFleet(config) ? `${place.self.address}:${place.self.ports.node_exporter}` : nodeExporterAddress(config);
   return {
     ...base(config, 'node-exporter', secrets),
-    command: ['--path.rootfs=/host', `--web.listen-address=${listen}`],
+    command: ['--path.rootfs=/host', `--web.listen-address=${listen}`, ...(tls(config, place) ? [`--web.config.file=${webConfigPath}`] : [])],
     // Host network and PID namespace: the host's interfaces and processes, not the container's.
     network_mode: 'host',
     pid: 'host',
     volumes: [options.sharedRootMount === false ? '/:/host:ro' : '/:/host:ro,rslave'],
-    healthcheck: wgetCheck(`http://${listen}/`),
+    // Over TLS a plain request is answered 400 by the TLS listener itself: proof it serves, no credentials needed.
+    healthcheck: tls(config, place) ? { ...wgetCheck(''), test: ['CMD-SHELL', `wget -q -O /dev/null http://${listen}/ 2>&1 | grep -q ' 400 '`] } : wgetCheck(`http://${listen}/`),
   };
 }
 
@@ -184,6 +188,10 @@ function dcgmExporter({ config, options, secrets, place }: Ctx): Service {
     },
     ...onNetwork,
   };
+  if (tls(config, place)) {
+    (dcgm.environment as Record<string, string>).DCGM_EXPORTER_WEB_CONFIG_FILE = webConfigPath;
+    dcgm.healthcheck!.test = ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 400 ' <&3"];
+  }
   if (options.simulateGpu) Object.assign(dcgm, dcgmSimulator(config, options));
   if (place.role === 'node' && place.self && !isAgentFleet(config)) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
   if (!options.simulateGpu) {
@@ -222,7 +230,7 @@ export interface ComposeFile {
   services: Record<string, Service>;
   networks: Record<string, unknown>;
   volumes?: Record<string, object>;
-  secrets?: Record<string, { environment: string }>;
+  secrets?: Record<string, { environment: string } | { file: string }>;
 }
 
 export function renderCompose(config: Config, options: RenderOptions, secrets: StackSecret[], place: Placement = { role: 'single', nodes: [] }): ComposeFile {
@@ -251,6 +259,6 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
       },
     },
     ...(Object.keys(volumes).length ? { volumes } : {}),
-    ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((s) => [s.name, { environment: s.envVar }])) } : {}),
+    ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((s) => [s.name, 'fleet' in s.source ? { file: fleetSecretFile(s.name) } : { environment: s.envVar }])) } : {}),
   };
 }

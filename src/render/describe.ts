@@ -128,7 +128,7 @@ export function describeStack(input: DescribeInput): StackManifest {
     ...(agents.length ? { agents } : {}),
     ruleGroups,
     dashboards: [...input.dashboards].sort((a, b) => (a.fileName < b.fileName ? -1 : 1)).map((d) => ({ uid: d.uid, title: d.title, file: `grafana/dashboards/${d.fileName}`, queries: dashboardExpressions(d.json) })),
-    secrets: input.secrets.map((s) => ({ name: s.name, envVar: s.envVar, source: 'generated' in s.source ? 'generated' : 'env' in s.source ? 'env' : 'file', services: s.services })),
+    secrets: input.secrets.map((s) => ({ name: s.name, envVar: s.envVar, source: 'generated' in s.source ? 'generated' : 'env' in s.source ? 'env' : 'fleet' in s.source ? 'fleet' : 'file', services: s.services })),
     verify: { maxSeriesPerJob: config.verify.max_series_per_job, grafana: config.grafana.enabled },
   };
 }

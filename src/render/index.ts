@@ -20,6 +20,7 @@ import { manifestFile, type StackManifest } from './manifest.js';
 import { projectName } from './inventory.js';
 import { renderSloFiles, sloPanels } from '../slo/render.js';
 import { isAgentFleet, renderAgentConfig } from './agent.js';
+import { fleetSecrets } from './fleet-tls.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -55,7 +56,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const exportersOnly = place.role === 'node';
   const contentProfile = fleetProfile(config, place, options.profile);
   const gpuContent = contentProfile !== 'none' && config.exporters.dcgm.enabled;
-  const secrets = exportersOnly ? [] : stackSecrets(config);
+  const secrets = [...(exportersOnly ? [] : stackSecrets(config)), ...fleetSecrets(config, place, ['node-exporter', 'dcgm-exporter'])];
   const gpuHosts = place.self
     ? fullConfig.hosts.map((h) => ({ name: h.name, profile: h === place.self ? options.profile : h.gpu }))
     : [{ name: config.name, profile: options.profile }];

@@ -13,6 +13,8 @@ export interface Placement {
   nodes: HostEntry[];
   /** Agent fleet: nodes remote-write to central instead of being scraped by it (src/render/agent.ts). */
   agent?: boolean;
+  /** Pull fleet with fleet.tls: nodes' exporters serve HTTPS (src/render/fleet-tls.ts). */
+  tls?: boolean;
 }
 
 export function placement(config: Config, host: string | undefined): Placement {
@@ -20,7 +22,7 @@ export function placement(config: Config, host: string | undefined): Placement {
   const nodes = config.hosts.filter((h) => h.role === 'node');
   const self = host ? config.hosts.find((h) => h.name === host) : config.hosts.find((h) => h.role === 'central');
   if (!self) throw new Error(`render: host "${host}" is not in the inventory`);
-  return { role: self.role, self, nodes, ...(config.fleet.mode === 'agent' ? { agent: true } : {}) };
+  return { role: self.role, self, nodes, ...(config.fleet.mode === 'agent' ? { agent: true } : config.fleet.tls ? { tls: true } : {}) };
 }
 
 /** The `host` label and inventory labels of this host's own series. */
@@ -43,7 +45,7 @@ export function fileSdGroups(place: Placement, job: 'node-exporter' | 'dcgm-expo
     .filter((h) => job === 'node-exporter' || h.gpu !== 'none')
     .map((h) => ({
       targets: [`${h.address}:${job === 'node-exporter' ? h.ports.node_exporter : h.ports.dcgm_exporter}`],
-      labels: { host: h.name, ...h.labels },
+      labels: { host: h.name, ...h.labels, ...(place.tls ? { __scheme__: 'https' } : {}) },
     }));
 }
 

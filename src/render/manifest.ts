@@ -95,7 +95,7 @@ export const stackManifestSchema = z.object({
   dashboards: z.array(
     z.object({ uid: z.string(), title: z.string(), file: z.string(), queries: z.array(z.object({ where: z.string(), expr: z.string() })) }),
   ),
-  secrets: z.array(z.object({ name: z.string(), envVar: z.string(), source: z.enum(['generated', 'env', 'file']), services: z.array(z.string()) })),
+  secrets: z.array(z.object({ name: z.string(), envVar: z.string(), source: z.enum(['generated', 'env', 'file', 'fleet']), services: z.array(z.string()) })),
   verify: z.object({ maxSeriesPerJob: z.number().int(), grafana: z.boolean() }),
 });
 
