@@ -8,6 +8,7 @@ import { secretPath } from './secrets.js';
 import { prometheusFeatureConfig } from './prometheus-features.js';
 import { externalLabelsLiteral } from './escape.js';
 import { centralScrapeAuth, fleetTlsOn, scrapeUser } from './fleet-tls.js';
+import { integrationJobs } from '../integrations/index.js';
 
 type Job = Record<string, unknown>;
 
@@ -97,6 +98,7 @@ export function renderPrometheusConfig(config: Config, options: RenderOptions, r
       ],
     });
   }
+  jobs.push(...integrationJobs(config, self));
   jobs.push(...config.targets.map((t) => appJob(self, t)));
 
   const remoteWrite = config.prometheus.remote_write.map((w) => {
