@@ -48,7 +48,9 @@ export function exporterWebConfig(username: string, passwordHash: string): strin
   });
 }
 
-export const webConfigPath = secretPath('fleet_tls_web_config');
+// A literal, not secretPath(): render/secrets.ts and this module sit in an import cycle through
+// the integrations, and a top-level call would run before secrets.ts is initialised.
+export const webConfigPath = '/run/secrets/fleet_tls_web_config';
 
 /** Where Compose finds a fleet secret's file, relative to the stack directory (.obsctl/stack). */
 export const fleetSecretFile = (name: string) => `../fleet-tls/${name}`;
