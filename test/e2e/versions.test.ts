@@ -30,10 +30,12 @@ const haveOtlpImage = !reason && (await execa('docker', ['image', 'inspect', otl
 if (!reason && !haveOtlpImage && process.env.OBSCTL_OTLP_REQUIRED === '1') throw new Error(`OTLP e2e required but ${otlpImage} is missing (bash docker/build-prometheus-otlp.sh builds it)`);
 const images = { ...testImages, prometheus: haveOtlpImage ? otlpImage : testImages.prometheus };
 // Does the Prometheus of the image have the OTLP receiver at all?
-const help = reason ? '' : (await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/prometheus', images.prometheus, '--help'], { reject: false })).stderr;
+const helpRun = reason ? undefined : await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/prometheus', images.prometheus, '--help'], { reject: false });
+const help = `${helpRun?.stdout ?? ''}\n${helpRun?.stderr ?? ''}`; // Debian's build prints help on stderr, upstream's kingpin on stdout
 const noOtlp = help.includes('web.enable-otlp-receiver') // kingpin prints it as --[no-]web.enable-otlp-receiver
   ? undefined
   : `${images.prometheus} has no --web.enable-otlp-receiver (Debian's Prometheus build disables the OTLP endpoint, Debian #1080354; bash docker/build-prometheus-otlp.sh builds ${otlpImage} with it): the OTLP ingest tests did not run; this is not a pass`;
+if (!reason && noOtlp && process.env.OBSCTL_OTLP_REQUIRED === '1') throw new Error(`OTLP e2e required but ${noOtlp}`);
 if (!reason && noOtlp) console.warn(`\nSKIPPED: ${noOtlp}\n`);
 if (!reason && !noOtlp) console.log(`e2e versions: Prometheus image ${images.prometheus} (OTLP receiver built in)`);
 
