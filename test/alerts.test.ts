@@ -22,6 +22,12 @@ const runbooksDir = join(repo, 'docs', 'runbooks');
 // shared/ sits beside the repository (in CI too); only the DCGM-name check needs it.
 const t4Fixture = resolve(dcgmFixtureDir, 't4-dcgm-exporter.prom');
 const localDcgm = join(repo, 'test', 'fixtures', 'dcgm');
+// Metric names (histograms by their _bucket series) of the recorded real vLLM /metrics output.
+const vllmRecorded = new Set(
+  readdirSync(join(repo, 'test', 'fixtures', 'vllm'))
+    .filter((f) => f.endsWith('.prom'))
+    .flatMap((f) => [...readFileSync(join(repo, 'test', 'fixtures', 'vllm', f), 'utf8').matchAll(/^(?:# TYPE )?(vllm:\w+)[{ ]/gm)].map((m) => m[1]!)),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Shapes of the YAML we read (only the fields the checks use).
@@ -102,6 +108,11 @@ const VALUE_FREE = new Set([
   'AppTargetDown',
   'StackScrapeJobMissing',
   'Watchdog',
+  'PostgresDown',
+  'PostgresExporterQueryErrors',
+  'RedisDown',
+  'PushgatewayDown',
+  'VLLMDown',
 ]);
 /** Alerts aggregated above the instance (per scrape job, or global): no instance label to print. */
 const NO_INSTANCE: Record<string, string | null> = {
@@ -112,6 +123,9 @@ const NO_INSTANCE: Record<string, string | null> = {
   PrometheusScrapeJobDown: '$labels.job',
   StackScrapeJobMissing: '$labels.job',
   Watchdog: null,
+  // A pushed group's labels are the batch job's: job always, instance only if the job set one.
+  PushgatewayJobStale: '$labels.job',
+  PushgatewayPushFailed: '$labels.job',
 };
 /** Alerts with no "must not fire" case by design. */
 const ALWAYS_FIRING = new Set(['Watchdog']);
@@ -124,6 +138,10 @@ const changed = thresholdValues(
       gpu: { temperature_warning_celsius: 70, temperature_critical_celsius: 80, temperature_margin_celsius: 8, power_limit_percent: 90, power_limit_watts: 150, memory_used_ratio: 0.8, idle_util_percent: 10 },
       host: { memory_available_ratio: 0.25, disk_free_ratio: 0.15, load_per_core: 3 },
       app: { error_ratio_slo: 0.02, latency_p95_seconds: 0.5, job_failure_ratio: 0.1, queue_depth: 50 },
+      postgres: { connections_used_ratio: 0.7, replication_lag_seconds: 30, long_transaction_seconds: 300 },
+      redis: { memory_used_ratio: 0.8, clients_used_ratio: 0.75 },
+      pushgateway: { max_push_age_seconds: 7200 },
+      vllm: { kv_cache_used_ratio: 0.9, waiting_requests: 5, ttft_p95_seconds: 1, itl_p95_seconds: 0.05 },
     },
   }).alerts,
 );
@@ -292,6 +310,11 @@ describe.each(alertPackNames)('alert pack %s: contracts', (pack) => {
           if (/^(http_|app_)/.test(name)) expect(app, `${pack}/${f}: ${name} is an app helper metric`).toContain(name);
           // DCGM fields: names a real dcgm-exporter emits (recorded T4 output, shared fixtures).
           if (t4 && name.startsWith('DCGM_FI_')) expect(t4, `${pack}/${f}: ${name} is emitted by dcgm-exporter`).toContain(name);
+          // vLLM names (vllm:...): those of the recorded real vLLM output in test/fixtures/vllm.
+          if (name.startsWith('vllm:')) {
+            expect(vllmRecorded, `${pack}/${f}: ${name} is in the recorded vLLM output`).toContain(name);
+            continue;
+          }
           // level:metric:operations names must be recorded in this file (rules of other files may not load).
           if (name.includes(':')) expect(recorded, `${pack}/${f}: ${name} is recorded here`).toContain(name);
         }

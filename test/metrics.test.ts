@@ -133,6 +133,16 @@ async function scrape(base: string): Promise<{ text: string; contentType: string
   return { text, contentType: r.headers.get('content-type'), expo: parseExposition(text) };
 }
 
+/** Scrapes until `ready` holds (or 10 s pass, then returns the last scrape for the assertion to report). */
+async function scrapeUntil(base: string, ready: (expo: Exposition) => boolean): Promise<Exposition> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { expo } = await scrape(base);
+    if (ready(expo) || Date.now() > deadline) return expo;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function metricsFor(extra: Partial<CreateMetricsOptions> = {}): AppMetrics {
   return createMetrics({ serviceVersion: '1.2.3', commit: 'abc1234', onWarning: () => {}, ...extra });
 }
@@ -389,8 +399,8 @@ describe('HTTP through a node:http server wrapped by the helper', () => {
       res.writeHead(201, { 'Content-Type': 'application/json' }).end('{}');
     });
     const pending = fetch(`${base}/slow?x=1`, { method: 'POST' });
-    await new Promise((r) => setTimeout(r, 50));
-    const during = (await scrape(base)).expo;
+    // Poll rather than sleep: on a loaded machine the request may take longer than any fixed wait to arrive.
+    const during = await scrapeUntil(base, (expo) => value(expo, appMetrics.requestsInFlight.name, { method: 'POST', route: '/slow' }) === 1);
     expect(value(during, appMetrics.requestsInFlight.name, { method: 'POST', route: '/slow' })).toBe(1);
     expect(series(during, appMetrics.requestsTotal.name)).toEqual([]);
     release();
@@ -439,11 +449,10 @@ describe('HTTP through a node:http server wrapped by the helper', () => {
     const base = await serve(m, () => {}); // never answers
     const ac = new AbortController();
     const p = fetch(`${base}/slow`, { signal: ac.signal }).catch(() => 'aborted');
-    await new Promise((r) => setTimeout(r, 50));
+    await scrapeUntil(base, (expo) => value(expo, appMetrics.requestsInFlight.name, { route: '/slow' }) === 1);
     ac.abort();
     expect(await p).toBe('aborted');
-    await new Promise((r) => setTimeout(r, 50));
-    const { expo } = await scrape(base);
+    const expo = await scrapeUntil(base, (e) => value(e, appMetrics.requestsTotal.name, { route: '/slow' }) !== undefined);
     expect(value(expo, appMetrics.requestsTotal.name, { route: '/slow' })).toBe(1);
     expect(value(expo, appMetrics.requestsTotal.name, { route: '/slow', status: String(CLIENT_CLOSED_STATUS) })).toBe(1);
     expect(value(expo, appMetrics.requestsInFlight.name, { route: '/slow' })).toBe(0);
@@ -553,7 +562,8 @@ describe('examples/demo-service', () => {
     if (child?.exitCode === null) child.kill('SIGTERM');
   });
 
-  it('serves its API, counts jobs and requests, and an injected fault makes 5xx', async () => {
+  // tsx compiles the demo on start: seconds on a loaded 2-core CI machine, hence the longer limits.
+  it('serves its API, counts jobs and requests, and an injected fault makes 5xx', { timeout: 120_000 }, async () => {
     const tsx = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     child = spawn(process.execPath, [tsx, '--tsconfig', 'examples/tsconfig.json', 'examples/demo-service/server.ts'], {
       cwd: repoRoot,
@@ -562,7 +572,7 @@ describe('examples/demo-service', () => {
     });
     let log = '';
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`demo did not start:\n${log}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`demo did not start:\n${log}`)), 90_000);
       const onData = (d: Buffer): void => {
         log += d.toString();
         const m = /listening on http:\/\/[^:]+:(\d+)/.exec(log);

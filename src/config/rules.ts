@@ -1,5 +1,6 @@
 // Cross-field rules: what the schema alone cannot say. Each rule is a small pure function of the
 // normalized config (and the raw input, to tell "the user asked for this" from "a default").
+import { integrationSecrets } from '../integrations/index.js';
 import type { ConfigIssue } from './issues.js';
 import type { Config, SecretRef } from './schema.js';
 import { hostPorts, reservedLabels, webhookPort } from './rules-overlap.js';
@@ -180,5 +181,6 @@ export function secretRefs(config: Config): { at: PropertyKey[]; ref: SecretRef;
     if (r.type === 'email' && r.auth_password) out.push({ at: [...at, 'auth_password'], ref: r.auth_password, name: `receiver_${r.name}_password` });
   });
   if (config.grafana.admin_password) out.push({ at: ['grafana', 'admin_password'], ref: config.grafana.admin_password, name: 'grafana_admin_password' });
+  out.push(...integrationSecrets(config));
   return out.map((s) => ({ ...s, name: s.name.replace(/-/g, '_') }));
 }

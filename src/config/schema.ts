@@ -1,6 +1,7 @@
 // The obsctl.yaml schema: the single source of truth for what a user may write. Everything else
 // (the JSON Schema for editors, defaults, the normalized config the renderer reads) derives from it.
 import { z } from 'zod';
+import { integrationsSchema, integrationThresholds } from '../integrations/schema.js';
 import { imageRef, registryPrefix, byteSize, duration, groupByLabel, hostAddress, hostPort, httpUrl, ipv4Address, positiveDuration, subnet24, targetUrl, threshold, userLabelName } from './values.js';
 
 const port = z.number().int().min(1).max(65535).describe('TCP port, 1-65535');
@@ -113,11 +114,12 @@ const thresholds = {
     queue_depth: z.number().int().positive().max(1_000_000_000).default(100).describe('queue length above which a growing queue alerts (AppQueueGrowing)'),
   },
   stack: {},
+  ...integrationThresholds,
 } as const;
 
 const enabled = z.boolean().default(true);
 
-export const alertPackNames = ['gpu', 'host', 'app', 'stack'] as const;
+export const alertPackNames = ['gpu', 'host', 'app', 'stack', 'postgres', 'redis', 'pushgateway', 'vllm'] as const;
 export type AlertPackName = (typeof alertPackNames)[number];
 
 // Prometheus 3's OTLP metrics receiver (POST /api/v1/otlp/v1/metrics on the Prometheus port, so only
@@ -136,7 +138,7 @@ const prometheusOtlp = z
   })
   .prefault({});
 
-export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox', 'dcgm-simulator'] as const;
+export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox', 'dcgm-simulator', 'postgres-exporter', 'redis-exporter', 'pushgateway'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 const hostEntry = z.strictObject({
@@ -216,6 +218,9 @@ export const configSchema = z
         cadvisor: image.optional(),
         blackbox: image.optional(),
         'dcgm-simulator': image.optional().describe('image that runs the simulated GPU exporter (--simulate-gpu); any Node >= 18 image'),
+        'postgres-exporter': image.optional(),
+        'redis-exporter': image.optional(),
+        pushgateway: image.optional(),
         pull_policy: z.enum(['missing', 'always', 'never']).default('missing'),
       })
       .prefault({}),
@@ -235,6 +240,7 @@ export const configSchema = z
       })
       .prefault({}),
     targets: z.array(appTarget).default([]).describe('your own services to scrape'),
+    integrations: integrationsSchema,
     hosts: z
       .array(hostEntry)
       .default([])
@@ -282,6 +288,11 @@ export const configSchema = z
         host: z.strictObject({ enabled, ...thresholds.host }).prefault({}),
         app: z.strictObject({ enabled, ...thresholds.app }).prefault({}),
         stack: z.strictObject({ enabled, ...thresholds.stack }).prefault({}),
+        // Integration packs load only when their integration is configured (src/render/rules.ts).
+        postgres: z.strictObject({ enabled, ...thresholds.postgres }).prefault({}),
+        redis: z.strictObject({ enabled, ...thresholds.redis }).prefault({}),
+        pushgateway: z.strictObject({ enabled, ...thresholds.pushgateway }).prefault({}),
+        vllm: z.strictObject({ enabled, ...thresholds.vllm }).prefault({}),
       })
       .prefault({}),
   })

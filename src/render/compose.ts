@@ -9,6 +9,7 @@ import { gatewayAddress, networkName, nodeExporterAddress } from './network.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
 import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
+import { integrationServices, integrationVolumes } from '../integrations/index.js';
 
 /** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
 export interface Service {
@@ -23,7 +24,7 @@ export interface Service {
 }
 
 // A 5 s interval: `up --wait` sees healthy within seconds (start_interval needs Engine 25+).
-const wgetCheck = (url: string) => ({
+export const wgetCheck = (url: string) => ({
   test: ['CMD', 'wget', '-q', '-O', '/dev/null', url],
   interval: '5s',
   timeout: '5s',
@@ -31,7 +32,7 @@ const wgetCheck = (url: string) => ({
   start_period: '30s',
 });
 
-function base(config: Config, service: Parameters<typeof imageFor>[1], secrets: StackSecret[]): Service {
+export function base(config: Config, service: Parameters<typeof imageFor>[1], secrets: StackSecret[]): Service {
   const names = secretsFor(secrets, service);
   return {
     image: imageFor(config, service),
@@ -52,7 +53,7 @@ interface Ctx {
   place: Placement;
 }
 
-const onNetwork = { networks: [networkName] };
+export const onNetwork = { networks: [networkName] };
 
 function prometheus({ config, secrets }: Ctx): Service {
   return {
@@ -134,10 +135,11 @@ function dcgmSimulator(config: Config, options: RenderOptions): Service {
     // A recording given by the user is replayed as recorded: every field and label it has.
     environment: { SIM_PROFILE: options.simulateGpuRecording ? 'replay' : options.profile, SIM_PORT: '9400' },
     volumes: ['./dcgm-sim:/sim:ro'],
+    // Starting node takes seconds on a loaded host; a 5 s timeout failed fleet/ci runs on 2 busy cores.
     healthcheck: {
       test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:9400/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
       interval: '5s',
-      timeout: '5s',
+      timeout: '20s',
       retries: 5,
       start_period: '10s',
     },
@@ -218,7 +220,8 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
     ['blackbox', full && config.exporters.blackbox.probes.length > 0, blackbox],
   ];
   const services = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, build(ctx)]));
-  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {} } : {};
+  if (full) Object.assign(services, integrationServices(config, secrets));
+  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {}, ...integrationVolumes(config) } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
   return {
     name: projectName(config, place.self?.name),

@@ -15,6 +15,7 @@ import { gatewayAddress } from './network.js';
 import type { GpuProfile } from './profile.js';
 import type { StackSecret } from './secrets.js';
 import { gpuThresholds } from './gpu-thresholds.js';
+import { integrationRequiredMetrics } from '../integrations/index.js';
 
 /** Series every node-exporter delivers on any Linux host. */
 export const nodeMetrics = ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_network_receive_bytes_total'];
@@ -71,7 +72,7 @@ function describeService(name: string, s: Service): ManifestService {
 export function describeStack(input: DescribeInput): StackManifest {
   const { config, place } = input;
   const services = Object.entries(input.compose.services).map(([name, s]) => describeService(name, s));
-  const appTargets = new Map(config.targets.map((t) => [t.name, t.required_metrics]));
+  const appTargets = new Map([...integrationRequiredMetrics(config), ...config.targets.map((t) => [t.name, t.required_metrics] as const)]);
   // Only what some GPU of this stack reports is required (a vGPU has no temperature, GB10 no FB_*).
   const reported = new Set(Object.values(input.gpuCapabilities).flatMap((c) => c.fields));
   const gpuRequired = requiredGpuMetrics(input.gpuProfile).filter((m) => reported.size === 0 || reported.has(m));

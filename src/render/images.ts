@@ -63,6 +63,24 @@ export const imagePins: Record<ServiceName, ImagePin> = {
     arch: 'amd64, arm64 (+ arm/v6, arm/v7, ppc64le, s390x)',
     tested: 'live: the same script on Node 22 (npm node package) in a local image, in the e2e stacks that simulate a GPU',
   },
+  'postgres-exporter': {
+    image: 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1',
+    why: 'integrations.postgres: the version Debian trixie packages, so the pin is the one that ran live here; busybox-based (sh reads the DSN secret, wget for the health check).',
+    arch: 'amd64, arm64 (+ armv7, ppc64le, s390x)',
+    tested: 'live: postgres_exporter 0.17.1 (Debian trixie build) against PostgreSQL 17 (Debian trixie) in test/e2e/integrations.test.ts',
+  },
+  'redis-exporter': {
+    image: 'oliver006/redis_exporter:v1.69.0-alpine',
+    why: 'integrations.redis: the version Debian trixie packages; the -alpine variant has a shell (the password secret is read at start) and wget for the health check, the plain tag is FROM scratch.',
+    arch: 'amd64, arm64 (+ arm)',
+    tested: 'live: redis_exporter 1.69.0 (Debian trixie build) against Redis 8.0 (Debian trixie) in test/e2e/integrations.test.ts',
+  },
+  pushgateway: {
+    image: 'prom/pushgateway:v1.11.0',
+    why: 'integrations.pushgateway: the version Debian trixie packages; runs as nobody with /pushgateway writable for the persistence file.',
+    arch: 'amd64, arm64 (+ armv7, ppc64le, s390x)',
+    tested: 'live: pushgateway 1.11.0 (Debian trixie build) in test/e2e/integrations.test.ts',
+  },
 };
 
 export const defaultImages = Object.fromEntries(Object.entries(imagePins).map(([s, p]) => [s, p.image])) as Record<ServiceName, string>;

@@ -19,6 +19,8 @@ import { describeStack } from './describe.js';
 import { manifestFile, type StackManifest } from './manifest.js';
 import { projectName } from './inventory.js';
 import { renderSloFiles, sloPanels } from '../slo/render.js';
+import { integrationDashboards } from '../integrations/index.js';
+import { prometheusDatasourceUid } from './grafana.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -65,7 +67,9 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   files.set('compose.yaml', yamlFile('docker compose project', composeLiteral(compose)));
   let rules = new Map<string, string>();
   let prometheus: ReturnType<typeof renderPrometheusConfig> | undefined;
-  const dashboards = exportersOnly ? [] : dashboardsFor(contentProfile, gpuContent, gpuCaps, sloPanels(config), config.anomalies.length > 0);
+  const dashboards = exportersOnly
+    ? []
+    : [...dashboardsFor(contentProfile, gpuContent, gpuCaps, sloPanels(config), config.anomalies.length > 0), ...integrationDashboards(config, prometheusDatasourceUid, gpuContent ? contentProfile : 'none')];
 
   if (!exportersOnly) {
     rules = renderRuleFiles(config, content, gpuContent, contentProfile);

@@ -7,6 +7,7 @@ import { fileSdGroups, type Placement } from './inventory.js';
 import { secretPath } from './secrets.js';
 import { prometheusFeatureConfig } from './prometheus-features.js';
 import { externalLabelsLiteral } from './escape.js';
+import { integrationJobs } from '../integrations/index.js';
 
 type Job = Record<string, unknown>;
 
@@ -94,6 +95,7 @@ export function renderPrometheusConfig(config: Config, options: RenderOptions, r
       ],
     });
   }
+  jobs.push(...integrationJobs(config, self));
   jobs.push(...config.targets.map((t) => appJob(self, t)));
 
   const remoteWrite = config.prometheus.remote_write.map((w) => {

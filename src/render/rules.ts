@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { findUnresolved, substituteThresholds, thresholdValues } from './thresholds.js';
 import type { GpuProfile } from './profile.js';
+import { integrationConfigured, isIntegrationPack } from '../integrations/index.js';
 
 /** A file of alerts/, relative to that directory, e.g. `gpu/gpu.gb10.rules.yml`. */
 export interface ContentFile {
@@ -25,6 +26,7 @@ function included(config: Config, file: string, gpu: boolean, profile: GpuProfil
   if (fileProfile && fileProfile !== profile) return false;
   if (pack === 'recording') return true;
   if (pack === 'host' && !config.exporters.node.enabled) return false;
+  if (isIntegrationPack(pack) && !integrationConfigured(config, pack)) return false;
   const settings = (config.alerts as Record<string, { enabled: boolean } | undefined>)[pack];
   return settings?.enabled ?? false;
 }

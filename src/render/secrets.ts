@@ -5,6 +5,7 @@
 // images run as (a bind-mounted 0600 host file would not be). Nothing secret is ever rendered.
 import type { Config, SecretRef } from '../config/schema.js';
 import { secretRefs } from '../config/rules.js';
+import { integrationSecretService } from '../integrations/index.js';
 
 export interface StackSecret {
   /** Compose secret name; the container reads /run/secrets/<name>. */
@@ -25,7 +26,7 @@ export function stackSecrets(config: Config): StackSecret[] {
     name,
     envVar: envVarFor(name),
     source: ref,
-    services: name.startsWith('receiver_') ? ['alertmanager'] : name.startsWith('grafana_') ? ['grafana'] : ['prometheus'],
+    services: name.startsWith('receiver_') ? ['alertmanager'] : name.startsWith('grafana_') ? ['grafana'] : [integrationSecretService(name) ?? 'prometheus'],
   }));
   if (config.grafana.enabled && !config.grafana.admin_password) {
     out.push({ name: 'grafana_admin_password', envVar: envVarFor('grafana_admin_password'), source: { generated: true }, services: ['grafana'] });
