@@ -92,6 +92,17 @@ export function unionCapabilities(all: GpuCapabilities[]): GpuCapabilities | und
   };
 }
 
+/** The fleet-wide set, with each host's own (more than one GPU host): per-host panels follow it. */
+export interface FleetCapabilities extends GpuCapabilities {
+  hosts?: Record<string, GpuCapabilities>;
+}
+
+export function fleetCapabilities(perHost: Record<string, GpuCapabilities>): FleetCapabilities | undefined {
+  const union = unionCapabilities(Object.values(perHost));
+  if (!union || Object.keys(perHost).length < 2) return union;
+  return { ...union, hosts: perHost };
+}
+
 /** What a GPU is called in messages: `H100-20C, vGPU`, `NVIDIA GB10`, `Tesla T4, MIG`. */
 export function describeGpu(c: GpuCapabilities): string {
   const parts = [c.models.length ? c.models.join(', ') : 'this GPU'];
