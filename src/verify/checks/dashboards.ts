@@ -19,6 +19,9 @@ export function expandVariables(expr: string): string {
  * absent until an XID occurs), and failures that have not happened.
  */
 export function mayBeEmpty(expr: string): boolean {
+  // Integrations: replication lag exists on replicas only, maxmemory only when set, pushed groups
+  // only once a batch job has pushed.
+  if (/pg_replication_lag_seconds|redis_memory_max_bytes\S* > 0|push_time_seconds|push_failure_time_seconds/.test(expr)) return true;
   return /==\s*0\b|\bALERTS\b|XID_ERRORS|outcome="failure"|status=~"5|errs_total|oom_kill|rule_evaluation_failures|notifications_(errors|dropped)|failed_total|\bchanges\(|readonly/.test(expr);
 }
 

@@ -1,0 +1,130 @@
+// Issue 18 end to end: the postgres, redis and pushgateway integrations against real servers. One
+// stack (real Prometheus, Alertmanager, and the Debian builds of postgres_exporter, redis_exporter
+// and the Pushgateway from docker/build-integration-images.sh) next to a real PostgreSQL 17 and
+// Redis 8 (Debian builds too), both joined to the stack's network. Proves: the DSN and the Redis
+// password reach the exporters as secrets (never in the container's environment), the series are
+// there and `verify` passes with every integration dashboard query returning data, a batch job's
+// push shows up and goes stale (PushgatewayJobStale, threshold lowered to 20 s), and stopping
+// Redis and PostgreSQL fires RedisDown and PostgresDown all the way into Alertmanager.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOnce, dockerUnavailable, editConfig, freePort, obsctl, promQuery, skipOrFail, stackPorts, tempProject, testImages, useTestStack, waitFor } from './harness.js';
+
+const integrationImages = {
+  'postgres-exporter': 'obsctl-test/postgres-exporter:0.17',
+  'redis-exporter': 'obsctl-test/redis-exporter:1.69',
+  pushgateway: 'obsctl-test/pushgateway:1.11',
+};
+const servers = { postgres: 'obsctl-test/postgres:17', redis: 'obsctl-test/redis:8' };
+
+async function missingImages(): Promise<string | undefined> {
+  for (const image of [...Object.values(integrationImages), ...Object.values(servers)]) {
+    const r = await execa('docker', ['image', 'inspect', image], { reject: false });
+    if (r.exitCode !== 0) return `local test image ${image} missing (run bash docker/build-integration-images.sh)`;
+  }
+  return undefined;
+}
+
+const reason = (await dockerUnavailable()) ?? (await missingImages());
+if (reason) skipOrFail(reason);
+
+interface Check {
+  name: string;
+  status: string;
+  reason: string;
+}
+
+describe.skipIf(Boolean(reason))('integrations against real PostgreSQL, Redis and a Pushgateway', () => {
+  const dir = tempProject('e2e-integrations');
+  const project = `e2e-integ-${process.pid}`;
+  const subnetByte = 250 + (process.pid % 4); // other e2e files use 10-249
+  const pgPassword = `pg-${process.pid}-secret`;
+  const redisPassword = `redis-${process.pid}-secret`;
+  const env = { E2E_PG_DSN: `postgresql://postgres:${pgPassword}@e2e-postgres:5432/postgres?sslmode=disable` };
+  const dbContainers = [`${project}-postgres`, `${project}-redis`];
+  let prom = '';
+  let am = '';
+  let pushgateway = '';
+
+  const containerId = async (service: string) =>
+    String((await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`])).stdout).trim();
+  const firingInAlertmanager = async (alertname: string) => {
+    const alerts = (await (await fetch(`${am}/api/v2/alerts?filter=${encodeURIComponent(`alertname="${alertname}"`)}`)).json()) as { labels: Record<string, string>; status: { state: string } }[];
+    return alerts.find((a) => a.status.state === 'active');
+  };
+
+  beforeAll(async () => {
+    await buildOnce();
+    const ports = await stackPorts();
+    const pushPort = await freePort();
+    prom = `http://127.0.0.1:${ports.prometheus}`;
+    am = `http://127.0.0.1:${ports.alertmanager}`;
+    pushgateway = `http://127.0.0.1:${pushPort}`;
+    expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'none'])).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'redis.pass'), `${redisPassword}\n`, { mode: 0o600 });
+    editConfig(dir, (set) => {
+      useTestStack(set, subnetByte, ports);
+      set(['images'], { ...testImages, ...integrationImages, pull_policy: 'never' });
+      set(['integrations'], {
+        postgres: { dsn: { env: 'E2E_PG_DSN' } },
+        redis: { address: 'e2e-redis:6379', password: { file: './redis.pass' } },
+        pushgateway: { enabled: true, port: pushPort },
+      });
+      set(['alerts', 'pushgateway'], { max_push_age_seconds: 20 });
+    });
+    const up = await obsctl(dir, ['up'], env);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    // The servers join the stack's network under the names the DSN and address use.
+    const network = `${project}_obsctl`;
+    await execa('docker', ['run', '-d', '--name', dbContainers[0]!, '--network', network, '--network-alias', 'e2e-postgres', '-e', `POSTGRES_PASSWORD=${pgPassword}`, servers.postgres]);
+    await execa('docker', ['run', '-d', '--name', dbContainers[1]!, '--network', network, '--network-alias', 'e2e-redis', servers.redis, '--protected-mode', 'no', '--save', '', '--requirepass', redisPassword]);
+  }, 400_000);
+
+  afterAll(async () => {
+    await execa('docker', ['rm', '-f', ...dbContainers], { reject: false });
+    await obsctl(dir, ['down', '--volumes', '--yes'], env);
+  });
+
+  it('hands the DSN and the Redis password over as secrets, never in the environment', async () => {
+    for (const service of ['postgres-exporter', 'redis-exporter']) {
+      const inspect = String((await execa('docker', ['inspect', await containerId(service)])).stdout);
+      expect(inspect, service).not.toContain(pgPassword);
+      expect(inspect, service).not.toContain(redisPassword);
+    }
+    expect(fs.readFileSync(path.join(dir, '.obsctl', 'stack', 'compose.yaml'), 'utf8')).not.toMatch(new RegExp(`${pgPassword}|${redisPassword}`));
+  });
+
+  it('a batch job pushes: its group is scraped; verify passes with every integration dashboard returning data', async () => {
+    const push = await fetch(`${pushgateway}/metrics/job/e2e-batch/instance/runner-1`, { method: 'PUT', body: 'e2e_batch_rows_processed 42\n' });
+    expect(push.status).toBe(200);
+    await waitFor('the pushed group in Prometheus', async () => (await promQuery(prom, 'push_time_seconds{job="e2e-batch"}')).length > 0, 60_000);
+    const r = await obsctl(dir, ['verify', '--wait', '120s', '--json'], env);
+    const body = r.json() as { ok: boolean; checks: Check[] };
+    const failed = body.checks.filter((c) => c.status === 'fail');
+    expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
+    for (const title of ['PostgreSQL', 'Redis', 'Batch jobs (Pushgateway)']) {
+      expect(body.checks.find((c) => c.name === `dashboard obsctl / ${title}`)?.status, title).toBe('pass');
+    }
+    // Series that exist only while the exporters are connected to the real servers.
+    expect((await promQuery(prom, 'pg_up{job="postgres"}'))[0]?.value[1]).toBe('1');
+    expect((await promQuery(prom, 'pg_stat_database_xact_commit{job="postgres",datname="postgres"}')).length).toBe(1);
+    expect((await promQuery(prom, 'redis_up{job="redis"}'))[0]?.value[1]).toBe('1');
+    expect((await promQuery(prom, 'redis_connected_clients{job="redis"}')).length).toBe(1);
+  }, 240_000);
+
+  it('the pushed group goes stale: PushgatewayJobStale reaches Alertmanager', async () => {
+    const alert = await waitFor('PushgatewayJobStale in Alertmanager', () => firingInAlertmanager('PushgatewayJobStale'), 120_000, 2000);
+    expect(alert.labels).toMatchObject({ job: 'e2e-batch', severity: 'warning', pack: 'pushgateway' });
+  }, 150_000);
+
+  it('Redis and PostgreSQL stopped: RedisDown and PostgresDown reach Alertmanager', async () => {
+    await execa('docker', ['stop', '-t', '2', ...dbContainers]);
+    await waitFor('redis_up and pg_up 0', async () => (await promQuery(prom, 'redis_up == 0 or pg_up == 0')).length === 2, 60_000);
+    const redis = await waitFor('RedisDown in Alertmanager', () => firingInAlertmanager('RedisDown'), 150_000, 3000);
+    expect(redis.labels).toMatchObject({ job: 'redis', severity: 'critical', pack: 'redis', instance: 'redis-exporter:9121' });
+    const pg = await waitFor('PostgresDown in Alertmanager', () => firingInAlertmanager('PostgresDown'), 150_000, 3000);
+    expect(pg.labels).toMatchObject({ job: 'postgres', severity: 'critical', pack: 'postgres', instance: 'postgres-exporter:9187' });
+  }, 330_000);
+});
