@@ -9,6 +9,7 @@ import { prepareStack } from '../src/app/stack.js';
 import { applyUp } from '../src/app/up.js';
 import { hasChanges, planUp, type UpPlan } from '../src/app/up-plan.js';
 import type { StackManifest } from '../src/render/manifest.js';
+import { writeTextFile } from '../src/runtime/text-files.js';
 import { FakeCompose, FakeEngine, fakePorts } from './fakes/docker.js';
 
 const base = `name: plantest
@@ -22,10 +23,16 @@ async function running(yaml = base) {
   const file = path.join(dir, 'obsctl.yaml');
   fs.writeFileSync(file, yaml);
   const engine = new FakeEngine();
+  const composeCalls: string[] = [];
   let desired: () => StackManifest = () => {
     throw new Error('not rendered yet');
   };
-  const ports = fakePorts(engine, () => new FakeCompose(engine, () => desired()));
+  const ports = fakePorts(engine, () => {
+    const compose = new FakeCompose(engine, () => desired());
+    compose.calls = composeCalls;
+    return compose;
+  });
+  ports.writeText = writeTextFile; // the real file: which secret values Compose last ran with
   const load = async () => {
     const loaded = loadConfig(file, { checkSecrets: false }, ports.readText);
     const stack = await prepareStack(ports, loaded, {});
@@ -40,7 +47,7 @@ async function running(yaml = base) {
     const next = await load();
     return { ...next, plan: await planUp(ports, next.loaded, next.stack, pull ? { pull } : {}) };
   };
-  return { engine, ports, change };
+  return { engine, ports, change, composeCalls };
 }
 
 const actions = (plan: UpPlan) => Object.fromEntries(plan.services.map((s) => [s.service, s.action === 'recreate' ? `recreate (${s.reasons.join(', ')})` : s.action]));
@@ -54,6 +61,40 @@ describe("up's plan (fake Engine and Compose)", () => {
     expect(plan.pull).toEqual([]);
     expect(plan.refusal).toBeUndefined();
     expect(hasChanges(plan)).toBe(false);
+  });
+
+  it('no change on a healthy stack: settled, no preflight, and apply runs Compose only the first time (then never again)', async () => {
+    const { change, ports, composeCalls } = await running();
+    const { plan, loaded, stack } = await change((t) => t);
+    expect(plan.settled).toBe(true);
+    expect(plan.preflight).toEqual([]);
+    await applyUp(ports, loaded, stack, plan, { timeout: 30 }); // no record yet of the secret values Compose ran with
+    expect(composeCalls).toEqual(['up']);
+    const again = await change((t) => t);
+    const summary = await applyUp(ports, again.loaded, again.stack, again.plan, { timeout: 30 });
+    expect(composeCalls).toEqual(['up']);
+    expect(summary.services.map((s) => s.health)).toEqual(['healthy', 'healthy', 'healthy']);
+  });
+
+  it('no change but a container unhealthy or stopped: not settled; preflight runs and Compose is run', async () => {
+    const { change, ports, engine, composeCalls } = await running();
+    let preflights = 0;
+    const preflight = ports.preflight;
+    ports.preflight = (input) => (preflights++, preflight(input));
+    const settledPlan = await change((t) => t);
+    expect(settledPlan.plan.settled).toBe(true);
+    expect(preflights).toBe(0);
+    engine.containers[0]!.health = 'unhealthy';
+    const next = await change((t) => t);
+    expect(next.plan.settled).toBeFalsy();
+    expect(preflights).toBe(1);
+    engine.containers[0]!.health = 'healthy';
+    engine.containers[1]!.state = 'exited';
+    const stopped = await change((t) => t);
+    expect(stopped.plan.settled).toBeFalsy();
+    expect(actions(stopped.plan)[engine.containers[1]!.service]).toBe('start');
+    await applyUp(ports, stopped.loaded, stopped.stack, stopped.plan, { timeout: 30 });
+    expect(composeCalls).toEqual(['up']);
   });
 
   it('a threshold change: prometheus reloads its new rule file, nothing is recreated; apply reloads it in place', async () => {

@@ -79,6 +79,8 @@ export interface Ports {
   stackFiles: StackFiles;
   readText(file: string): string | undefined;
   writeText(file: string, text: string): void;
+  /** Which validation tools would run (changes when any does); absent: validation is not cached. */
+  toolsFingerprint?(): string;
   detectGpu(): Promise<GpuDetection>;
   rootMountIsShared(): boolean | undefined;
   reload(url: string): Promise<ReloadResult>;

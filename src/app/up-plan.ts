@@ -13,6 +13,7 @@ import { stateDir } from '../runtime/stack-dir.js';
 import type { LoadedConfig } from './config.js';
 import type { Ports } from './ports.js';
 import type { PreparedStack } from './stack.js';
+import { validateCached } from './validation-cache.js';
 
 export type RecreateReason = 'image' | 'ports' | 'config';
 
@@ -37,6 +38,11 @@ export interface UpPlan {
   refusal?: UserError;
   /** Containers of the project before `up` (ids tell afterwards what Compose really recreated). */
   existing: ContainerSummary[];
+  /**
+   * The stack on disk is exactly the one rendered now (validated when it was written) and every
+   * service runs it, healthy: `up` has nothing to start, so it neither preflights nor runs Compose.
+   */
+  settled?: boolean;
 }
 
 export const hasChanges = (plan: UpPlan) =>
@@ -69,38 +75,54 @@ export function serviceChanges(previous: StackManifest | undefined, next: StackM
   return out;
 }
 
+/** Every service of the manifest kept as it runs, running and healthy (or without a health check). */
+export const settled = (services: ServiceChange[], existing: ContainerSummary[]) =>
+  services.every((s) => s.action === 'keep') && existing.every((c) => c.state === 'running' && (c.health === undefined || c.health === 'healthy'));
+
 export async function planUp(ports: Ports, loaded: LoadedConfig, stack: PreparedStack, options: { pull?: 'missing' | 'always' | 'never'; simulateGpu?: string | boolean }): Promise<UpPlan> {
   const { config } = loaded;
   const { manifest, files } = stack.result;
   const writePlan = ports.stackFiles.plan(stack.dir, files);
   const changed = writePlan.create.length + writePlan.update.length + writePlan.remove.length > 0;
-  let refusal: UserError | undefined;
-  // Validate what is about to run, unless it is exactly what ran (and was validated) last time.
-  if (changed) {
-    const report = await ports.stackFiles.staged(stateDir(loaded.dir), files, (dir) => ports.validate(dir, { strict: false }));
-    const failed = report.checks.filter((c) => c.status === 'fail');
-    if (failed.length) refusal = errors.stackInvalid(failed.map((c) => `${c.name}: ${c.detail}`));
+  let running: ContainerSummary[] | undefined;
+  if (!changed) {
+    // Nothing to write: one Engine API call says whether anything is left to do (issue 15).
+    const existing = (running = await (await ports.engine()).projectContainers(stack.project));
+    const services = serviceChanges(ports.stackFiles.readManifest(stack.dir), manifest, existing, writePlan);
+    if (settled(services, existing)) return { project: stack.project, dir: stack.dir, profile: stack.profile, files: writePlan, services, pull: [], preflight: [], existing, settled: true };
   }
+  // Validate what is about to run, unless it is exactly what ran (and was validated) last time, or
+  // content these tools passed before. It runs alongside the host checks: both only read.
+  const validation = changed
+    ? validateCached(ports, stateDir(loaded.dir), files, false, () => ports.stackFiles.staged(stateDir(loaded.dir), files, (dir) => ports.validate(dir, { strict: false })))
+    : undefined;
+  validation?.catch(() => undefined); // awaited below; not unhandled if the engine fails first
   const engine = await ports.engine();
-  const existing = await engine.projectContainers(stack.project);
+  const existing = running ?? (await engine.projectContainers(stack.project));
   const published = manifest.services.flatMap((s) => s.ports.map((p) => [p.address, p.port, s.name] as [string, number, string]));
   // node-exporter binds the gateway address in the host network: anything on that port on any
   // address clashes with it, unless it is our own node-exporter.
   const node = manifest.addresses.nodeExporter;
   if (node && !existing.some((c) => c.service === 'node-exporter' && c.state === 'running')) published.push(['0.0.0.0', node.port, 'node_exporter']);
-  const preflight = await ports.preflight({
-    config,
-    engine,
-    gpu: manifest.gpu.profile !== 'none',
-    simulateGpu: Boolean(options.simulateGpu),
-    images: manifest.images,
-    existing,
-    ports: published,
-    firstRun: existing.length === 0,
-  });
+  const [preflight, missing, report] = await Promise.all([
+    ports.preflight({
+      config,
+      engine,
+      gpu: manifest.gpu.profile !== 'none',
+      simulateGpu: Boolean(options.simulateGpu),
+      images: manifest.images,
+      existing,
+      ports: published,
+      firstRun: existing.length === 0,
+    }),
+    missingImages(engine, manifest.images),
+    validation,
+  ]);
+  let refusal: UserError | undefined;
+  const failed = report?.checks.filter((c) => c.status === 'fail') ?? [];
+  if (failed.length) refusal = errors.stackInvalid(failed.map((c) => `${c.name}: ${c.detail}`));
   const fatal = preflight.filter((c) => !c.ok && c.fatal);
   if (fatal.length && !refusal) refusal = errors.preflightFailed(fatal.length, fatal.map((c) => c.hint).filter(Boolean).join(' '), fatal.map((c) => `${c.name}: ${c.detail}`));
-  const missing = await missingImages(engine, manifest.images);
   const policy = options.pull ?? config.images.pull_policy;
   if (missing.length && policy === 'never' && !refusal) refusal = errors.imagesMissing(missing);
   return {

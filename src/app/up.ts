@@ -1,6 +1,7 @@
 // `up` applies its plan: pull what is missing, write the stack, start it with `docker compose up
 // --wait`, then reload or restart what kept running with a changed config, and bring Grafana's
 // admin password in line with obsctl's secret. A re-run with no change recreates nothing.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { errors } from '../errors.js';
 import { envVarFor } from '../render/secrets.js';
@@ -9,7 +10,7 @@ import { diagnose } from '../runtime/diagnose.js';
 import { pullImages } from '../runtime/images.js';
 import { serviceUrls } from '../runtime/lifecycle.js';
 import { resolveSecrets } from '../runtime/secrets-store.js';
-import { secretsFilePath } from '../runtime/stack-dir.js';
+import { secretsFilePath, stateDir } from '../runtime/stack-dir.js';
 import type { LoadedConfig } from './config.js';
 import { discoverAndApply, type DiscoveryOutcome } from './gpu-discovery.js';
 import type { Ports } from './ports.js';
@@ -73,12 +74,20 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
 
   const before = new Map(plan.existing.map((c) => [c.service, c.id]));
   const compose = ports.compose({ name: plan.project, dir: plan.dir, env: secrets.env });
-  const result = await compose.up({ waitSeconds: Math.max(10, options.timeout), progress: ports.tty ? 'auto' : 'plain' });
-  if (!result.ok) {
-    const diagnosis = await diagnose(engine, compose, plan.project);
-    throw errors.upFailed([...result.stderr.split('\n').filter((l) => /error|unhealthy|failed/i.test(l)).slice(-10), ...diagnosis]);
+  // A settled plan (the stack runs exactly as rendered, healthy) skips Compose, unless a secret's
+  // value changed since Compose last ran: values are not in the rendered files.
+  const secretsApplied = path.join(stateDir(loaded.dir), 'secrets-applied.sha256');
+  const secretsHash = createHash('sha256').update(JSON.stringify(Object.entries(secrets.env).sort())).digest('hex');
+  const skipCompose = plan.settled === true && ports.readText(secretsApplied) === secretsHash;
+  if (!skipCompose) {
+    const result = await compose.up({ waitSeconds: Math.max(10, options.timeout), progress: ports.tty ? 'auto' : 'plain' });
+    if (!result.ok) {
+      const diagnosis = await diagnose(engine, compose, plan.project);
+      throw errors.upFailed([...result.stderr.split('\n').filter((l) => /error|unhealthy|failed/i.test(l)).slice(-10), ...diagnosis]);
+    }
+    ports.writeText(secretsApplied, secretsHash);
   }
-  const after = await engine.projectContainers(plan.project);
+  const after = skipCompose ? plan.existing : await engine.projectContainers(plan.project);
   const nudges = nudgesAfterUp(plan.files, before, new Map(after.map((c) => [c.service, c.id])), stack.result.manifest.services);
   const urls = serviceUrls(config);
   const reloaded: Record<string, string> = {};

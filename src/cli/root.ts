@@ -9,6 +9,7 @@ import { detectGpu } from '../runtime/gpu-detect.js';
 import { reload } from '../runtime/lifecycle.js';
 import { SecretsFile } from '../runtime/secrets-store.js';
 import { fsStackFiles } from '../runtime/stack-dir.js';
+import { toolsFingerprint } from '../runtime/tool-fingerprint.js';
 import { readTextFile, rootMountIsShared, writeTextFile } from '../runtime/text-files.js';
 import { err, out } from './output.js';
 
@@ -70,6 +71,7 @@ export function realPorts(options: { json?: boolean; quiet?: boolean } = {}): Po
     stackFiles: fsStackFiles,
     readText: readTextFile,
     writeText: writeTextFile,
+    toolsFingerprint: () => toolsFingerprint(),
     detectGpu: () => detectGpu(),
     rootMountIsShared: () => rootMountIsShared(),
     reload: (url) => reload(url),

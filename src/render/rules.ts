@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Config } from '../config/schema.js';
+import { ruleFilesEntry, withRuleFiles } from './test-rule-files.js';
 import { findUnresolved, substituteThresholds, thresholdValues } from './thresholds.js';
 import type { GpuProfile } from './profile.js';
 import { integrationConfigured, isIntegrationPack } from '../integrations/index.js';
@@ -40,13 +41,17 @@ export function renderRuleFiles(config: Config, content: ContentFile[], gpu: boo
     out.set(`prometheus/rules/${renderedName(f.path)}`, substituted(f, values));
   }
   for (const f of content.filter((c) => c.path.endsWith('.test.yml'))) {
-    const doc = parseDocument(substituted(f, values));
-    const ruleFiles = (doc.get('rule_files') as { toJSON(): string[] } | undefined)?.toJSON() ?? [];
+    // Only the rule_files entry is read and rewritten (a full YAML parse was most of render's time).
+    const text = substituted(f, values);
+    const entry = ruleFilesEntry(text);
+    const doc = entry ? undefined : parseDocument(text);
+    const ruleFiles = entry?.files ?? (doc?.get('rule_files') as { toJSON(): string[] } | undefined)?.toJSON() ?? [];
     const resolved = ruleFiles.map((r) => path.posix.normalize(path.posix.join(path.posix.dirname(f.path), r)));
     // A test runs only when every rule file it loads is part of this stack.
     if (resolved.length === 0 || !resolved.every((r) => chosenNames.has(r))) continue;
-    doc.set('rule_files', resolved.map((r) => `../rules/${renderedName(r)}`));
-    out.set(`prometheus/tests/${renderedName(f.path)}`, doc.toString({ lineWidth: 0 }));
+    const rendered = resolved.map((r) => `../rules/${renderedName(r)}`);
+    if (doc) doc.set('rule_files', rendered);
+    out.set(`prometheus/tests/${renderedName(f.path)}`, entry ? withRuleFiles(text, entry, rendered) : doc!.toString({ lineWidth: 0 }));
   }
   return out;
 }

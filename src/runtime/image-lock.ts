@@ -2,7 +2,7 @@
 // local engine (after a pull) for each image's registry digest and image id.
 import fs from 'node:fs';
 import path from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { ExitCode, UserError } from '../errors.js';
 import { formatImageLock, LOCK_FILE, parseImageLock, repositoryOf, withoutDigest, type ImageLock } from '../render/image-lock.js';
 
@@ -24,13 +24,18 @@ export interface ImageStore {
   inspect(image: string): Promise<{ id: string; repoDigests: string[] } | undefined>;
 }
 
-export function dockerImageStore(docker = new Docker()): ImageStore {
+export function dockerImageStore(given?: Docker): ImageStore {
+  // dockerode loads on first use: every command that renders reads the lock through this module.
+  let client: Promise<Docker> | undefined;
+  const connect = () => (client ??= given ? Promise.resolve(given) : import('dockerode').then((m) => new m.default()));
   return {
     async pull(image) {
+      const docker = await connect();
       const stream = await docker.pull(image);
       await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve())));
     },
     async inspect(image) {
+      const docker = await connect();
       try {
         const i = await docker.getImage(image).inspect();
         return { id: i.Id, repoDigests: i.RepoDigests ?? [] };

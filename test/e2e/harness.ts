@@ -64,7 +64,7 @@ export async function buildOnce(): Promise<void> {
     }, 0);
   const srcTime = Math.max(newest(path.join(repoRoot, 'src')), newest(path.join(repoRoot, 'dashboards')));
   if (fs.existsSync(bin) && fs.statSync(bin).mtimeMs >= srcTime) return;
-  await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: repoRoot });
+  await execa('npm', ['run', 'build'], { cwd: repoRoot }); // tsc, then the bundled CLI entry (scripts/bundle-cli.mjs)
 }
 
 export interface Run {

@@ -30,7 +30,7 @@ export async function validateCommand(flags: ValidateFlags): Promise<number> {
     return report.ok ? 0 : 1;
   }
   for (const w of [...warnings, ...report.warnings]) err(color.yellow(w));
-  out(color.dim(`versions: ${report.tools.map((t) => `${t.name} ${t.version}`).join(', ') || 'no tools ran'}`));
+  out(color.dim(`versions: ${report.tools.map((t) => `${t.name} ${t.version}`).join(', ') || 'no tools ran'}${report.cached ? ' (these files passed with these tools before: that report)' : ''}`));
   for (const c of report.checks) {
     const mark = c.status === 'pass' ? color.green('✓') : c.status === 'skip' ? color.yellow('-') : color.red('✗');
     out(`${mark} ${c.name}${c.file ? ` ${color.dim(c.file)}` : ''}${c.status === 'pass' ? '' : `: ${c.detail}`}`);

@@ -1,0 +1,101 @@
+// Goals on the real Docker engine with the local test images, one fresh directory per round:
+//  - `obsctl up` from nothing (render, validate, preflight, up --wait, reload) within 1.2x of plain
+//    `docker compose up -d --wait` on the very same rendered files, interleaved;
+//  - a no-change `obsctl up` right after, <= 1 s;
+//  - `obsctl verify --no-wait` on the healthy stack, <= 1 s (the default verify waits out the
+//    warm-up of a seconds-old stack by design; --no-wait is the check itself).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { bin, node, notMeasured, ratioGoal, run, sample, secondsGoal, timeMs, timeWithCpu, type Goal } from '../lib.js';
+
+const project = `bench-speed-${process.pid}`;
+const env = { ...process.env, NO_COLOR: '1' };
+
+function writeConfig(dir: string) {
+  fs.writeFileSync(
+    path.join(dir, 'obsctl.yaml'),
+    stringify({
+      name: project,
+      gpu: 'nvidia',
+      network: { subnet: '172.30.99.0/24' },
+      ports: { prometheus: 29090, alertmanager: 29093, grafana: 23000, node_exporter: 29100 },
+      images: { prometheus: 'obsctl-test/prometheus:3.5', alertmanager: 'obsctl-test/alertmanager:0.28', 'node-exporter': 'obsctl-test/node-exporter:1', 'dcgm-simulator': 'obsctl-test/node:22', pull_policy: 'never' },
+      grafana: { enabled: false },
+      prometheus: { scrape_interval: '2s', evaluation_interval: '2s', retention_size: '1GB' },
+      verify: { webhook_port: 29096 },
+    }),
+  );
+}
+
+const withCpu = (goal: Goal, cpu: number[]): Goal => (cpu.length ? { ...goal, cpu: { subject: sample(cpu) }, detail: `${goal.detail}; CPU median ${sample(cpu).median.toFixed(0)} ms` } : goal);
+
+export function stackGoals(rounds: number): Goal[] {
+  const names = { up: 'up from nothing vs docker compose up -d --wait', noChange: 'no-change up', verify: 'verify --no-wait on a healthy stack' };
+  try {
+    run('docker', ['image', 'inspect', 'obsctl-test/prometheus:3.5']);
+  } catch {
+    const why = 'no Docker engine or no local test images (docker/build-images.sh)';
+    return [notMeasured(names.up, 'ratio', 1.2, why), notMeasured(names.noChange, 'seconds', 1, why), notMeasured(names.verify, 'seconds', 1, why)];
+  }
+  const ups: number[] = [];
+  const plains: number[] = [];
+  const noChange: number[] = [];
+  const verify: number[] = [];
+  const noChangeCpu: number[] = [];
+  const verifyCpu: number[] = [];
+  let verifyFailed = 0;
+  for (let i = 0; i < rounds; i++) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-bench-stack-'));
+    const obsctl = (...args: string[]) => run(node, [bin, ...args], { cwd: dir, env });
+    const stackDir = path.join(dir, '.obsctl', 'stack');
+    const compose = (...args: string[]) => run('docker', ['compose', '-p', project, '--project-directory', stackDir, '-f', path.join(stackDir, 'compose.yaml'), ...args], { env });
+    writeConfig(dir);
+    const withObsctl = () => {
+      ups.push(timeMs(() => obsctl('up', '--simulate-gpu')));
+      const same = timeWithCpu(() => obsctl('up', '--simulate-gpu'));
+      noChange.push(same.wall);
+      if (same.cpu !== undefined) noChangeCpu.push(same.cpu);
+      // Timed whatever it judges: on a loaded machine a check may fail (exit 1); that is counted.
+      const v = timeWithCpu(() => {
+        try {
+          obsctl('verify', '--no-wait', '--json');
+        } catch {
+          verifyFailed++;
+        }
+      });
+      verify.push(v.wall);
+      if (v.cpu !== undefined) verifyCpu.push(v.cpu);
+      obsctl('down', '--volumes', '--yes');
+    };
+    const plain = () => {
+      if (!fs.existsSync(stackDir)) obsctl('render', '--simulate-gpu');
+      plains.push(timeMs(() => compose('up', '-d', '--wait', '--pull', 'never')));
+      compose('down', '--volumes');
+    };
+    try {
+      // Alternate which goes first; plain compose runs on the files obsctl rendered (or will).
+      if (i % 2 === 0) {
+        withObsctl();
+        plain();
+      } else {
+        plain();
+        fs.rmSync(path.join(dir, '.obsctl'), { recursive: true, force: true }); // from nothing again
+        withObsctl();
+      }
+    } finally {
+      try {
+        obsctl('down', '--volumes', '--yes');
+      } catch {
+        /* already down */
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return [
+    ratioGoal(names.up, 1.2, sample(ups), sample(plains), { subject: 'obsctl up', reference: 'compose up --wait' }),
+    withCpu(secondsGoal(names.noChange, 1, sample(noChange), 'obsctl up (nothing changed)'), noChangeCpu),
+    withCpu(secondsGoal(names.verify, 1, sample(verify), `obsctl verify --no-wait (${verifyFailed} of ${verify.length} runs judged a check failed)`), verifyCpu),
+  ];
+}

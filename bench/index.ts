@@ -1,0 +1,73 @@
+// `npm run bench`: every speed goal of issue 15 in one run, each with its measured ratio or time and
+// PASS/MISS, with this machine's `node -e 0` and `docker compose version` times as context. The
+// machine may be shared: references and subjects run interleaved, medians with min-max spread.
+// Writes bench/results/latest.json (the one before becomes previous.json) and prints the change.
+// Run: npm run build && npm run bench    (BENCH_ROUNDS=N, BENCH_SKIP=stack,hostile to leave parts out)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { renderGoal } from './goals/render.js';
+import { stackGoals } from './goals/stack.js';
+import { bin, node, notMeasured, repo, run, sample, timeMs, type Goal, type Sample } from './lib.js';
+
+if (!fs.existsSync(bin)) throw new Error('run `npm run build` first');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+
+const context: Record<string, Sample | string> = {};
+context['node -e 0'] = sample(Array.from({ length: 5 }, () => timeMs(() => run(node, ['-e', '0']))));
+try {
+  context['docker compose version'] = sample(Array.from({ length: 5 }, () => timeMs(() => run('docker', ['compose', 'version']))));
+} catch (e) {
+  context['docker compose version'] = `unavailable: ${(e as Error).message.split('\n')[0]}`;
+}
+context.load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+context.cpus = String(os.cpus().length);
+const show = (k: string, v: Sample | string) => console.log(`  ${k.padEnd(24)} ${typeof v === 'string' ? v : `median ${v.median.toFixed(0)} ms (${v.min.toFixed(0)}-${v.max.toFixed(0)})`}`);
+console.log('context:');
+for (const [k, v] of Object.entries(context)) show(k, v);
+
+const goals: Goal[] = [];
+const report = (g: Goal) => {
+  goals.push(g);
+  console.log(`${g.status.padEnd(4)} ${g.name}: ${g.detail}`);
+};
+console.log('\ngoals:');
+report(renderGoal(rounds));
+if (!skip.has('stack')) for (const g of stackGoals(Math.max(3, Math.ceil(rounds / 2)))) report(g);
+
+// Not measured yet: needs a central stack with a 100-host inventory whose hosts answer locally.
+report(notMeasured('verify with a 100-host inventory', 'seconds', 2, 'not measured: no 100-host fixture stack in bench/ yet'));
+
+// Any config up to the size limit in <= 2 s and <= 300 MB: bench/hostile-input.ts (issue 13) measures it.
+if (!skip.has('hostile')) {
+  const out = run(process.execPath, ['--import', 'tsx', path.join(repo, 'bench', 'hostile-input.ts')], { cwd: repo });
+  const rows = out.split('\n').filter((l) => /\b(ok|OVER)$/.test(l));
+  const over = rows.filter((l) => l.endsWith('OVER'));
+  const worst = Math.max(...rows.map((l) => Number(/(\d+) ms CPU/.exec(l)?.[1] ?? 0)));
+  const mem = Math.max(...rows.map((l) => Number(/(\d+) MB/.exec(l)?.[1] ?? 0)));
+  report({
+    name: 'configs up to the size limit',
+    kind: 'seconds',
+    limit: 2,
+    value: worst / 1000,
+    status: rows.length && !over.length ? 'PASS' : 'MISS',
+    detail: `${rows.length} inputs, worst ${worst} ms CPU, ${mem} MB peak (goal <= 2000 ms, <= 300 MB; bench/hostile-input.ts)`,
+  });
+}
+
+const results = path.join(repo, 'bench', 'results');
+fs.mkdirSync(results, { recursive: true });
+const latest = path.join(results, 'latest.json');
+const previous = fs.existsSync(latest) ? (JSON.parse(fs.readFileSync(latest, 'utf8')) as { goals: Goal[] }) : undefined;
+if (previous) fs.renameSync(latest, path.join(results, 'previous.json'));
+fs.writeFileSync(latest, `${JSON.stringify({ at: new Date().toISOString(), rounds, context, goals }, null, 2)}\n`);
+if (previous) {
+  console.log('\nagainst the previous run (bench/results/previous.json):');
+  for (const g of goals) {
+    const before = previous.goals.find((p) => p.name === g.name);
+    if (before?.value !== undefined && g.value !== undefined) console.log(`  ${g.name}: ${before.value.toFixed(2)} -> ${g.value.toFixed(2)}${g.kind === 'ratio' ? 'x' : ' s'}`);
+  }
+}
+const missed = goals.filter((g) => g.status !== 'PASS').length;
+console.log(`\n${goals.length - missed}/${goals.length} goals PASS; ${path.relative(process.cwd(), latest)} written`);
