@@ -26,8 +26,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** `file:line:col severity at path: message`, the offending line with a caret, and the hint. */
 export function formatIssue(file: string, source: string | undefined | readonly string[], issue: ConfigIssue): string[] {
   const where = issue.line ? `${file}:${issue.line}:${issue.col ?? 1}` : file;
-  const at = issue.path ? ` at ${printable(issue.path)}` : '';
-  const lines = [`${where} ${issue.severity}${at}: ${printable(issue.message)}`];
+  const at = issue.path ? ` at ${bounded(printable(issue.path))}` : '';
+  const lines = [`${where} ${issue.severity}${at}: ${bounded(printable(issue.message))}`];
   const sourceLines = typeof source === 'string' ? source.split('\n') : source;
   if (sourceLines !== undefined && issue.line) {
     const text = sourceLines[issue.line - 1];
@@ -52,6 +52,10 @@ export function formatIssues(file: string, source: string | undefined, issues: r
 // escape in a key could rewrite the screen): they are shown as \u001b and the like.
 const unprintable = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
 export const printable = (text: string) => text.replace(unprintable, (c) => (c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+
+/** A key or value of thousands of characters is echoed in the message by its ends and its length. */
+const bounded = (text: string): string =>
+  text.length <= MAX_ECHO ? text : text.replace(new RegExp(`[^\\s"]{${MAX_ECHO + 1},}`, 'g'), (run) => `${run.slice(0, MAX_ECHO / 2)}…(${run.length} characters)…${run.slice(-16)}`);
 
 /** At most MAX_ECHO characters of the line, around the column, with the caret's new position. */
 function echoLine(text: string, col: number): { echo: string; caret: number } {

@@ -59,7 +59,7 @@ function refusedKind(kind: string): ReadResult {
 function tooLarge(size: number): ReadResult {
   return {
     kind: 'refused',
-    reason: `it is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB (${size > MAX_CONFIG_BYTES * 4 ? 'much more' : `${size} bytes`}); obsctl reads at most ${MAX_CONFIG_BYTES} bytes`,
+    reason: `it is larger than ${MAX_CONFIG_BYTES / 1024} KiB (${size > MAX_CONFIG_BYTES * 4 ? 'much more' : `${size} bytes`}); obsctl reads at most ${MAX_CONFIG_BYTES} bytes`,
     hint: 'obsctl.yaml is a short hand-written file; check that -c names the right one.',
   };
 }

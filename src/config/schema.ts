@@ -2,6 +2,7 @@
 // (the JSON Schema for editors, defaults, the normalized config the renderer reads) derives from it.
 import { z } from 'zod';
 import { integrationsSchema, integrationThresholds } from '../integrations/schema.js';
+import { MAX_HOSTS, MAX_TARGETS } from './limits.js';
 import { imageRef, registryPrefix, byteSize, duration, groupByLabel, hostAddress, hostPort, httpUrl, ipv4Address, positiveDuration, subnet24, targetUrl, threshold, userLabelName } from './values.js';
 
 const port = z.number().int().min(1).max(65535).describe('TCP port, 1-65535');
@@ -239,10 +240,11 @@ export const configSchema = z
         blackbox: z.strictObject({ probes: z.array(blackboxProbe).default([]) }).prefault({}),
       })
       .prefault({}),
-    targets: z.array(appTarget).default([]).describe('your own services to scrape'),
+    targets: z.array(appTarget).max(MAX_TARGETS).default([]).describe('your own services to scrape'),
     integrations: integrationsSchema,
     hosts: z
       .array(hostEntry)
+      .max(MAX_HOSTS)
       .default([])
       .describe('inventory for more than one host: one `central` runs the stack, `node`s run exporters; empty = this host alone'),
     prometheus: z

@@ -2,6 +2,7 @@
 // receiver configured, alerts go to a `null` receiver (visible in the UI, sent nowhere). The
 // always-firing Watchdog goes to `null` too unless a route says otherwise, so it never pages.
 import type { Config, Receiver } from '../config/schema.js';
+import { goTemplateLiteral } from './escape.js';
 import { gatewayAddress } from './network.js';
 
 /** `obsctl verify` proves the alert path with a synthetic alert carrying this label; it goes only here. */
@@ -17,7 +18,7 @@ function receiverConfig(r: Receiver): Record<string, unknown> {
     case 'webhook':
       return { name: r.name, webhook_configs: [{ url_file: file('url'), send_resolved: r.send_resolved }] };
     case 'slack':
-      return { name: r.name, slack_configs: [{ api_url_file: file('api_url'), channel: r.channel, send_resolved: r.send_resolved }] };
+      return { name: r.name, slack_configs: [{ api_url_file: file('api_url'), channel: goTemplateLiteral(r.channel), send_resolved: r.send_resolved }] };
     case 'pagerduty':
       return { name: r.name, pagerduty_configs: [{ routing_key_file: file('routing_key'), send_resolved: r.send_resolved }] };
     case 'email':
@@ -25,8 +26,9 @@ function receiverConfig(r: Receiver): Record<string, unknown> {
         name: r.name,
         email_configs: [
           {
-            to: r.to,
-            from: r.from,
+            // to and from are Go templates in Alertmanager; the others are plain strings.
+            to: goTemplateLiteral(r.to),
+            from: goTemplateLiteral(r.from),
             smarthost: r.smarthost,
             require_tls: r.require_tls,
             ...(r.auth_username ? { auth_username: r.auth_username } : {}),

@@ -21,3 +21,21 @@ export function composeLiteral<T>(value: T): T {
 /** Label values for Prometheus external_labels, escaped for its environment expansion. */
 export const externalLabelsLiteral = (labels: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, literalDollars(v)]));
+
+// Alertmanager runs some receiver fields (slack channel, email to/from) through Go's text/template,
+// and Prometheus runs alert annotations through it: `{{` in user text would start an action (a
+// parse error, or worse, one that runs). Go templates have no escape character; the literal way is
+// an action that prints a Go string literal, `{{ "a{{b" }}`. Only text that needs it is wrapped (a
+// trailing `{` too: followed by a `{{` of the surrounding text it would open an action).
+
+/** User text for a field that is a Go template, printing exactly as typed. */
+export function goTemplateLiteral(text: string): string {
+  if (!/\{\{|\}\}|\{$/.test(text)) return text;
+  // JSON string syntax is valid Go string syntax (\" \\ \n \uXXXX); lone surrogates are not, so
+  // they become U+FFFD first.
+  return `{{ ${JSON.stringify(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'))} }}`;
+}
+
+/** Every value of an annotations (or similar) mapping, as Go template literals. */
+export const goTemplateLiterals = (values: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(values).map(([k, v]) => [k, goTemplateLiteral(v)]));

@@ -4,6 +4,7 @@
 // silence). Names follow Prometheus' level:metric:operations convention, one series per SLO
 // (label slo).
 import type { Config, Slo } from '../config/schema.js';
+import { goTemplateLiterals } from '../render/escape.js';
 import { formatNumber } from '../render/thresholds.js';
 import { describeEvents, describeSli, sliExprs, sliKind } from './sli.js';
 import { burnAlertWindows, durationSeconds, promDuration, recordedWindows, WORKBOOK_PERIOD_S, type BurnAlertWindow } from './windows.js';
@@ -108,7 +109,7 @@ export function sloRuleGroups(plan: SloPlan, config: Pick<Config, 'exporters'>):
       ].join('\n'),
       for: promDuration(a.forS),
       labels: { slo: slo.name, window: a.window, severity: a.severity, action: a.action, pack: 'slo' },
-      annotations: burnAlertAnnotations(plan, a, sliText),
+      annotations: goTemplateLiterals(burnAlertAnnotations(plan, a, sliText)),
     });
   }
   fast.push({
@@ -116,7 +117,7 @@ export function sloRuleGroups(plan: SloPlan, config: Pick<Config, 'exporters'>):
     expr: `absent(${rec.eventRate(plan.windows[0]!)}${at})`,
     for: NO_DATA_FOR,
     labels: { slo: slo.name, severity: 'warning', pack: 'slo' },
-    annotations: noDataAnnotations(plan, describeEvents(sli)),
+    annotations: goTemplateLiterals(noDataAnnotations(plan, describeEvents(sli))),
   });
   return [
     { name: `obsctl-slo-${slo.name}`, rules: fast },

@@ -4,7 +4,7 @@
 // located errors, nothing written) or `either` (a random mutation: exit 0 or 2, and either way no
 // crash, hang, stack trace, raw control character or write on failure).
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
-import { MAX_CONFIG_BYTES } from '../../src/config/limits.js';
+import { MAX_CONFIG_BYTES, MAX_TARGETS } from '../../src/config/limits.js';
 import { bases, type Base } from './bases.js';
 
 export type Expect = 'render' | 'reject' | 'either';
@@ -226,9 +226,11 @@ export function generateCorpus(seed: number, count: number): Case[] {
         }
         text = `${lines.join('\n')}\n`;
       } else if (kind === 1) {
-        const item = (i: number) => `  - {name: t${i}, urls: ['h${i}:80']}\n`;
+        // Targets up to the file size: over MAX_TARGETS is a located error; at the cap, it renders.
+        const item = (i: number) => `  - {name: t${i}, urls: ['h${i}:80'], labels: {team: t${i % 7}}}\n`;
         const parts = ['targets:\n'];
-        for (let i = 0, size = 10; size < target - 60; i++) {
+        const cap = random() < 0.5 ? MAX_TARGETS : Infinity;
+        for (let i = 0, size = 10; size < target - 60 && i < cap; i++) {
           const s = item(i);
           parts.push(s);
           size += s.length;
@@ -246,7 +248,8 @@ export function generateCorpus(seed: number, count: number): Case[] {
         text = parts.join('');
       }
       const tooBig = Buffer.byteLength(text) > MAX_CONFIG_BYTES;
-      add('huge', tooBig ? 'reject' : kind === 0 || kind === 2 ? 'render' : kind === 3 ? 'either' : 'render', text);
+      const tooMany = kind === 1 && text.split('\n').length - 2 > MAX_TARGETS;
+      add('huge', tooBig || tooMany ? 'reject' : kind === 3 ? 'either' : 'render', text);
     }],
     ['special-file', () => {
       add('special-file', 'reject', undefined, undefined, pick(['directory', 'fifo', 'device', 'missing', 'symlink-loop'] as const));
