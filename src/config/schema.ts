@@ -97,7 +97,9 @@ const thresholds = {
   gpu: {
     temperature_warning_celsius: threshold(-50, 200).default(83),
     temperature_critical_celsius: threshold(-50, 200).default(87),
-    power_limit_watts: threshold(0, 100_000).refine((n) => n > 0, { message: 'a number greater than 0' }).default(300).describe('power draw considered over the limit (per GPU)'),
+    temperature_margin_celsius: threshold(0, 100).default(5).describe('warn this close to the GPU\'s own slowdown temperature, page this close to its shutdown temperature (where the GPU reports them)'),
+    power_limit_percent: threshold(0, 100).refine((n) => n > 0, { message: 'a number greater than 0' }).default(98).describe('power draw, in percent of the GPU\'s enforced power limit, considered over the limit (where the GPU reports it)'),
+    power_limit_watts: threshold(0, 100_000).refine((n) => n > 0, { message: 'a number greater than 0' }).default(300).describe('power draw considered over the limit for a GPU that reports no enforced power limit'),
     memory_used_ratio: threshold(0, 1).default(0.95).describe('GPU memory (unified on GB10) used ratio'),
     idle_util_percent: threshold(0, 100).default(5).describe('below this utilisation a GPU counts as idle (GPUIdleWhileJobsQueued)'),
   },

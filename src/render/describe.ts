@@ -15,6 +15,7 @@ import { gatewayAddress } from './network.js';
 import { agentNodes } from './agent.js';
 import type { GpuProfile } from './profile.js';
 import type { StackSecret } from './secrets.js';
+import { gpuThresholds } from './gpu-thresholds.js';
 import { integrationRequiredMetrics } from '../integrations/index.js';
 
 /** Series every node-exporter delivers on any Linux host. */
@@ -113,6 +114,7 @@ export function describeStack(input: DescribeInput): StackManifest {
       profiling: input.gpuProfile !== 'none' && !input.simulated && config.exporters.dcgm.profiling && input.gpuProfile !== 'gb10',
       counters: input.gpuProfile === 'none' ? [] : countersFor(input.gpuProfile, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters).map((c) => c.field),
       capabilities: input.gpuCapabilities,
+      thresholds: gpuThresholds(config),
     },
     addresses: {
       listen: config.listen,

@@ -6,7 +6,7 @@ import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
 import { applyImageLock } from './image-lock.js';
 import { composeLiteral } from './escape.js';
-import { hostCapabilities, unionCapabilities } from './capabilities.js';
+import { fleetCapabilities, hostCapabilities } from './capabilities.js';
 import { renderCountersCsv } from './dcgm.js';
 import { rulesForCapabilities } from './gpu-rules.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
@@ -63,7 +63,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     ? fullConfig.hosts.map((h) => ({ name: h.name, profile: h === place.self ? options.profile : h.gpu }))
     : [{ name: config.name, profile: options.profile }];
   const perHost = hostCapabilities(gpuHosts, options.gpuCapabilities, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters);
-  const gpuCaps = gpuContent ? unionCapabilities(Object.values(perHost)) : undefined;
+  const gpuCaps = gpuContent ? fleetCapabilities(perHost) : undefined;
   const files = new Map<string, string>();
   const compose = applyImageLock(renderCompose(config, options, secrets, place), options.imageLock);
   files.set('compose.yaml', yamlFile('docker compose project', composeLiteral(compose)));

@@ -74,6 +74,14 @@ export const stackManifestSchema = z.object({
         constantZero: z.array(z.string()),
       }),
     ),
+    /** The thresholds of GPU alerts (obsctl.yaml); which form applies per host follows its capabilities. */
+    thresholds: z.object({
+      temperatureWarningCelsius: z.number(),
+      temperatureCriticalCelsius: z.number(),
+      temperatureMarginCelsius: z.number(),
+      powerWatts: z.number(),
+      powerLimitPercent: z.number(),
+    }),
   }),
   addresses: z.object({
     listen: z.string(),

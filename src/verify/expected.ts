@@ -4,6 +4,7 @@
 import type { StackManifest } from '../render/manifest.js';
 import type { GpuCapabilities } from '../render/capabilities.js';
 import type { GpuProfile } from '../render/profile.js';
+import type { GpuThresholds } from '../render/gpu-thresholds.js';
 export { nodeMetrics } from '../render/describe.js';
 export { seconds } from '../duration.js';
 
@@ -28,11 +29,14 @@ export interface ExpectedStack {
   agents?: { host: string; jobs: string[]; intervalSeconds: number }[];
   /** What each GPU host reports, as rendered; empty without GPU content. */
   gpuCapabilities?: Record<string, GpuCapabilities>;
+  /** The GPU alert thresholds of obsctl.yaml (which form applies follows each host's capabilities). */
+  gpuThresholds?: GpuThresholds;
 }
 
 export function expectedFromManifest(manifest: StackManifest): ExpectedStack {
   return {
     gpuCapabilities: manifest.gpu.capabilities,
+    gpuThresholds: manifest.gpu.thresholds,
     inventory: manifest.inventory,
     ...(manifest.agents ? { agents: manifest.agents } : {}),
     project: manifest.project,
