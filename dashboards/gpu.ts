@@ -8,8 +8,11 @@
 // obsctl leaves off by default.
 // Every panel and query is rendered only for fields the GPU reports (GpuCapabilities: the profile's
 // counters until the exporter was read); what it does not report is listed in a text panel.
+// In a fleet (FleetCapabilities.hosts), a field some hosts do not report gets panels scoped to the
+// hosts that do (`host=~"a|b"`, named in the title), and each host gets its own memory panel: the
+// framebuffer from DCGM where reported, unified memory from node-exporter on GB10 hosts.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { GpuCapabilities } from '../src/render/capabilities.js';
+import type { FleetCapabilities, GpuCapabilities } from '../src/render/capabilities.js';
 import { missingFeatures } from '../src/render/gpu-features.js';
 import type { Profile } from './shared.js';
 import {
@@ -55,66 +58,100 @@ export function withoutEmptyRows(items: Item[]): Item[] {
 export function gpuDashboard(uid: string, profile: Exclude<Profile, 'none'>, caps: GpuCapabilities): DashboardFile {
   const gb10 = profile === 'gb10';
   const has = (...fields: string[]) => fields.every((f) => caps.fields.includes(f));
-  const g = `{${sel('host', 'instance', 'gpu')}}`;
-  const h = `{${sel('host')}}`;
+  const g0 = sel('host', 'instance', 'gpu');
+  const g = `{${g0}}`;
   const legend = '{{host}} GPU {{gpu}}';
   const anchor = anchorField(caps);
+  // Fleet: which hosts report the fields (undefined: every host does, or a single host).
+  const hosts = (caps as FleetCapabilities).hosts;
+  const names = hosts ? Object.keys(hosts).sort() : [];
+  const only = (fields: string[], pick = (c: GpuCapabilities) => fields.every((f) => c.fields.includes(f))): string[] | undefined => {
+    if (!hosts) return undefined;
+    const w = names.filter((n) => pick(hosts[n]!));
+    return w.length === names.length ? undefined : w;
+  };
+  // Host names are DNS labels ([a-z0-9-]: obsctl.yaml's schema), safe inside a regex as they are.
+  const hostMatch = (w: string[] | undefined) => (w ? `,host=~"${w.join('|')}"` : '');
+  /** The GPU selector, scoped to the hosts that report `fields`. */
+  const gs = (...fields: string[]) => `{${g0}${hostMatch(only(fields))}}`;
+  /** A title naming the hosts, when only some report `fields`. */
+  const named = (title: string, ...fields: string[]) => {
+    const w = only(fields);
+    return w ? `${title} (${w.join(', ')})` : title;
+  };
+  const FB = ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE'];
+  // Hosts whose GPU memory is system memory (GB10) and that report no framebuffer.
+  const unifiedHosts = hosts ? names.filter((n) => hosts[n]!.unifiedMemory && !FB.every((f) => hosts[n]!.fields.includes(f))) : [];
 
-  const memory: Item[] = has('DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE')
-    ? [
-        row('Memory (framebuffer)'),
-        timeseriesPanel(
-          uid,
-          'Framebuffer memory',
-          [
-            { expr: `DCGM_FI_DEV_FB_USED${g} * ${MIB}`, legend: `${legend} used` },
-            { expr: `DCGM_FI_DEV_FB_FREE${g} * ${MIB}`, legend: `${legend} free` },
-          ],
-          { unit: UNITS.bytes, min: 0, stack: true, description: 'DCGM FB_USED / FB_FREE (reported in MiB).' },
-        ),
-        gaugePanel(
-          uid,
-          'Framebuffer used',
-          [{ expr: `DCGM_FI_DEV_FB_USED${g} / (DCGM_FI_DEV_FB_USED${g} + DCGM_FI_DEV_FB_FREE${g})`, legend }],
-          { unit: UNITS.percentunit, min: 0, max: 1, w: 12, thresholds: ratioThresholds(0.85, 0.95) },
-        ),
-      ]
-    : caps.unifiedMemory || gb10
-      ? [
-          row('Memory (unified: GPU memory is system memory on GB10)'),
-          timeseriesPanel(
-            uid,
-            'Unified memory used',
-            [
-              { expr: `node_memory_MemTotal_bytes${h} - node_memory_MemAvailable_bytes${h}`, legend: '{{host}} used' },
-              { expr: `node_memory_MemTotal_bytes${h}`, legend: '{{host}} total' },
-            ],
-            {
-              unit: UNITS.bytes,
-              min: 0,
-              description:
-                'GB10 has no separate framebuffer: CPU and GPU share the LPDDR5X memory, and DCGM reports no FB_* fields. ' +
-                'Used = MemTotal - MemAvailable from node-exporter on the same host.',
-            },
-          ),
-          gaugePanel(
-            uid,
-            'Unified memory used',
-            [{ expr: `1 - node_memory_MemAvailable_bytes${h} / node_memory_MemTotal_bytes${h}`, legend: '{{host}}' }],
-            { unit: UNITS.percentunit, min: 0, max: 1, w: 12, thresholds: ratioThresholds(0.85, 0.95) },
-          ),
-        ]
-      : [];
+  const fbPanels = (): Item[] => {
+    const f = gs(...FB);
+    return [
+      row(named('Memory (framebuffer)', ...FB)),
+      timeseriesPanel(
+        uid,
+        named('Framebuffer memory', ...FB),
+        [
+          { expr: `DCGM_FI_DEV_FB_USED${f} * ${MIB}`, legend: `${legend} used` },
+          { expr: `DCGM_FI_DEV_FB_FREE${f} * ${MIB}`, legend: `${legend} free` },
+        ],
+        { unit: UNITS.bytes, min: 0, stack: true, description: 'DCGM FB_USED / FB_FREE (reported in MiB).' },
+      ),
+      gaugePanel(
+        uid,
+        named('Framebuffer used', ...FB),
+        [{ expr: `DCGM_FI_DEV_FB_USED${f} / (DCGM_FI_DEV_FB_USED${f} + DCGM_FI_DEV_FB_FREE${f})`, legend }],
+        { unit: UNITS.percentunit, min: 0, max: 1, w: 12, thresholds: ratioThresholds(0.85, 0.95) },
+      ),
+    ];
+  };
+  const unifiedPanels = (scope: string[] | undefined): Item[] => {
+    const u = `{${sel('host')}${hostMatch(scope)}}`;
+    const title = (t: string) => (scope ? `${t} (${scope.join(', ')})` : t);
+    return [
+      row(title('Memory (unified: GPU memory is system memory on GB10)')),
+      timeseriesPanel(
+        uid,
+        title('Unified memory used'),
+        [
+          { expr: `node_memory_MemTotal_bytes${u} - node_memory_MemAvailable_bytes${u}`, legend: '{{host}} used' },
+          { expr: `node_memory_MemTotal_bytes${u}`, legend: '{{host}} total' },
+        ],
+        {
+          unit: UNITS.bytes,
+          min: 0,
+          description:
+            'GB10 has no separate framebuffer: CPU and GPU share the LPDDR5X memory, and DCGM reports no FB_* fields. ' +
+            'Used = MemTotal - MemAvailable from node-exporter on the same host.',
+        },
+      ),
+      gaugePanel(
+        uid,
+        title('Unified memory used'),
+        [{ expr: `1 - node_memory_MemAvailable_bytes${u} / node_memory_MemTotal_bytes${u}`, legend: '{{host}}' }],
+        { unit: UNITS.percentunit, min: 0, max: 1, w: 12, thresholds: ratioThresholds(0.85, 0.95) },
+      ),
+    ];
+  };
+  // Each host its own memory panel: framebuffer where reported, unified memory on GB10 hosts (in a
+  // mixed fleet both, each scoped to its hosts).
+  const memory: Item[] = hosts
+    ? [...(has(...FB) ? fbPanels() : []), ...(unifiedHosts.length ? unifiedPanels(unifiedHosts.length === names.length ? undefined : unifiedHosts) : [])]
+    : has(...FB)
+      ? fbPanels()
+      : caps.unifiedMemory || gb10
+        ? unifiedPanels(undefined)
+        : [];
 
   const clocks = [
-    ...(has('DCGM_FI_DEV_SM_CLOCK') ? [{ expr: `DCGM_FI_DEV_SM_CLOCK${g} * 1000000`, legend: `${legend} SM` }] : []),
-    ...(has('DCGM_FI_DEV_MEM_CLOCK') && !gb10 ? [{ expr: `DCGM_FI_DEV_MEM_CLOCK${g} * 1000000`, legend: `${legend} memory` }] : []),
+    ...(has('DCGM_FI_DEV_SM_CLOCK') ? [{ expr: `DCGM_FI_DEV_SM_CLOCK${gs('DCGM_FI_DEV_SM_CLOCK')} * 1000000`, legend: `${legend} SM` }] : []),
+    ...(has('DCGM_FI_DEV_MEM_CLOCK') && !gb10 ? [{ expr: `DCGM_FI_DEV_MEM_CLOCK${gs('DCGM_FI_DEV_MEM_CLOCK')} * 1000000`, legend: `${legend} memory` }] : []),
   ];
   const utilisation = [
-    ...(has('DCGM_FI_DEV_GPU_UTIL') ? [{ expr: `DCGM_FI_DEV_GPU_UTIL${g}`, legend }] : []),
-    ...(has('DCGM_FI_DEV_MEM_COPY_UTIL') && !gb10 ? [{ expr: `DCGM_FI_DEV_MEM_COPY_UTIL${g}`, legend: `${legend} memory copy` }] : []),
+    ...(has('DCGM_FI_DEV_GPU_UTIL') ? [{ expr: `DCGM_FI_DEV_GPU_UTIL${gs('DCGM_FI_DEV_GPU_UTIL')}`, legend }] : []),
+    ...(has('DCGM_FI_DEV_MEM_COPY_UTIL') && !gb10 ? [{ expr: `DCGM_FI_DEV_MEM_COPY_UTIL${gs('DCGM_FI_DEV_MEM_COPY_UTIL')}`, legend: `${legend} memory copy` }] : []),
   ];
-  const missing = missingFeatures(caps);
+  // In a fleet, what each host does not report, by host.
+  const missing = hosts ? names.flatMap((n) => missingFeatures(hosts[n]!).map((m) => ({ ...m, sentence: `${n}: ${m.sentence}` }))) : missingFeatures(caps);
   const when = (cond: boolean, ...items: Item[]): Item[] => (cond ? items : []);
   // One line of panels, widths scaled so the ones present fill the 24 columns (the SDK does not wrap).
   type Spanned = Item & { span(w: number): unknown };
@@ -134,22 +171,22 @@ export function gpuDashboard(uid: string, profile: Exclude<Profile, 'none'>, cap
   const stats: Item[] = [
     // Counted from the gpu/UUID labels of the fields this GPU reports, never from one optional field.
     statPanel(uid, 'GPUs', [{ expr: gpuCount(caps.fields, g), instant: true }], { unit: UNITS.short, graph: false }),
-    ...when(has('DCGM_FI_DEV_GPU_UTIL'), statPanel(uid, 'Average utilisation', [{ expr: `avg(DCGM_FI_DEV_GPU_UTIL${g})` }], { unit: UNITS.percent, min: 0, max: 100 })),
-    ...when(has('DCGM_FI_DEV_GPU_TEMP'), statPanel(uid, 'Hottest GPU', [{ expr: `max(DCGM_FI_DEV_GPU_TEMP${g})` }], { unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS })),
-    ...when(has('DCGM_FI_DEV_POWER_USAGE'), statPanel(uid, 'Total power', [{ expr: `sum(DCGM_FI_DEV_POWER_USAGE${g})` }], { unit: UNITS.watt })),
+    ...when(has('DCGM_FI_DEV_GPU_UTIL'), statPanel(uid, named('Average utilisation', 'DCGM_FI_DEV_GPU_UTIL'), [{ expr: `avg(DCGM_FI_DEV_GPU_UTIL${gs('DCGM_FI_DEV_GPU_UTIL')})` }], { unit: UNITS.percent, min: 0, max: 100 })),
+    ...when(has('DCGM_FI_DEV_GPU_TEMP'), statPanel(uid, named('Hottest GPU', 'DCGM_FI_DEV_GPU_TEMP'), [{ expr: `max(DCGM_FI_DEV_GPU_TEMP${gs('DCGM_FI_DEV_GPU_TEMP')})` }], { unit: UNITS.celsius, thresholds: TEMP_THRESHOLDS })),
+    ...when(has('DCGM_FI_DEV_POWER_USAGE'), statPanel(uid, named('Total power', 'DCGM_FI_DEV_POWER_USAGE'), [{ expr: `sum(DCGM_FI_DEV_POWER_USAGE${gs('DCGM_FI_DEV_POWER_USAGE')})` }], { unit: UNITS.watt })),
     ...when(
       has('DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION'),
       statPanel(
         uid,
-        'Energy in range',
+        named('Energy in range', 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION'),
         // TOTAL_ENERGY_CONSUMPTION is a counter in mJ; 1 kWh = 3.6e9 mJ.
-        [{ expr: `sum(increase(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION${g}[$__range])) / 3600000000`, instant: true }],
+        [{ expr: `sum(increase(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION${gs('DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION')}[$__range])) / 3600000000`, instant: true }],
         { unit: UNITS.kwh, decimals: 3, graph: false },
       ),
     ),
     ...when(
       has('DCGM_FI_DEV_XID_ERRORS'),
-      statPanel(uid, 'XID errors in range', [{ expr: `sum(changes(DCGM_FI_DEV_XID_ERRORS${g}[$__range]))`, instant: true }], {
+      statPanel(uid, named('XID errors in range', 'DCGM_FI_DEV_XID_ERRORS'), [{ expr: `sum(changes(DCGM_FI_DEV_XID_ERRORS${gs('DCGM_FI_DEV_XID_ERRORS')}[$__range]))`, instant: true }], {
         unit: UNITS.short,
         graph: false,
         noValue: '0',
@@ -176,11 +213,11 @@ export function gpuDashboard(uid: string, profile: Exclude<Profile, 'none'>, cap
     ),
     row('Utilisation and temperature'),
     ...line(
-      [utilisation.length > 0, () => timeseriesPanel(uid, 'GPU utilisation', utilisation, { unit: UNITS.percent, min: 0, max: 100 }), 9],
+      [utilisation.length > 0, () => timeseriesPanel(uid, named('GPU utilisation', 'DCGM_FI_DEV_GPU_UTIL'), utilisation, { unit: UNITS.percent, min: 0, max: 100 }), 9],
       [
         has('DCGM_FI_DEV_GPU_TEMP'),
         () =>
-          timeseriesPanel(uid, 'GPU temperature', [{ expr: `DCGM_FI_DEV_GPU_TEMP${g}`, legend }], {
+          timeseriesPanel(uid, named('GPU temperature', 'DCGM_FI_DEV_GPU_TEMP'), [{ expr: `DCGM_FI_DEV_GPU_TEMP${gs('DCGM_FI_DEV_GPU_TEMP')}`, legend }], {
             unit: UNITS.celsius,
             thresholds: TEMP_THRESHOLDS,
             showThresholds: true,
@@ -190,13 +227,13 @@ export function gpuDashboard(uid: string, profile: Exclude<Profile, 'none'>, cap
       ],
       [
         has('DCGM_FI_DEV_GPU_TEMP'),
-        () => gaugePanel(uid, 'Average temperature', [{ expr: `avg(DCGM_FI_DEV_GPU_TEMP${g})` }], { unit: UNITS.celsius, min: 0, max: 100, thresholds: TEMP_THRESHOLDS }),
+        () => gaugePanel(uid, named('Average temperature', 'DCGM_FI_DEV_GPU_TEMP'), [{ expr: `avg(DCGM_FI_DEV_GPU_TEMP${gs('DCGM_FI_DEV_GPU_TEMP')})` }], { unit: UNITS.celsius, min: 0, max: 100, thresholds: TEMP_THRESHOLDS }),
         6,
       ],
     ),
     row('Power and clocks'),
     ...line(
-      [has('DCGM_FI_DEV_POWER_USAGE'), () => timeseriesPanel(uid, 'Power usage', [{ expr: `DCGM_FI_DEV_POWER_USAGE${g}`, legend }], { unit: UNITS.watt, min: 0 }), 12],
+      [has('DCGM_FI_DEV_POWER_USAGE'), () => timeseriesPanel(uid, named('Power usage', 'DCGM_FI_DEV_POWER_USAGE'), [{ expr: `DCGM_FI_DEV_POWER_USAGE${gs('DCGM_FI_DEV_POWER_USAGE')}`, legend }], { unit: UNITS.watt, min: 0 }), 12],
       [clocks.length > 0, () => timeseriesPanel(uid, 'Clocks', clocks, { unit: UNITS.hertz, min: 0, description: 'DCGM reports clocks in MHz.' }), 12],
     ),
     ...memory,
@@ -204,13 +241,13 @@ export function gpuDashboard(uid: string, profile: Exclude<Profile, 'none'>, cap
     ...line(
       [
         has('DCGM_FI_DEV_PCIE_REPLAY_COUNTER'),
-        () => timeseriesPanel(uid, 'PCIe replays', [{ expr: `rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER${g}[$__rate_interval])`, legend }], { unit: UNITS.ops, min: 0, thresholds: NO_THRESHOLDS }),
+        () => timeseriesPanel(uid, named('PCIe replays', 'DCGM_FI_DEV_PCIE_REPLAY_COUNTER'), [{ expr: `rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER${gs('DCGM_FI_DEV_PCIE_REPLAY_COUNTER')}[$__rate_interval])`, legend }], { unit: UNITS.ops, min: 0, thresholds: NO_THRESHOLDS }),
         12,
       ],
       [
         has('DCGM_FI_DEV_XID_ERRORS'),
         () =>
-          timeseriesPanel(uid, 'Last XID code', [{ expr: `DCGM_FI_DEV_XID_ERRORS${g}`, legend }], {
+          timeseriesPanel(uid, named('Last XID code', 'DCGM_FI_DEV_XID_ERRORS'), [{ expr: `DCGM_FI_DEV_XID_ERRORS${gs('DCGM_FI_DEV_XID_ERRORS')}`, legend }], {
             unit: UNITS.none,
             description: 'The last XID error code per GPU (not a count). 48, 62, 64, 74, 79, 95, 119, 120 usually need a reset.',
           }),

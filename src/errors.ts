@@ -47,6 +47,13 @@ export const errors = {
     new UserError('TOOL_MISSING', `${tool} is not installed.`, how, ExitCode.environment),
   dockerUnavailable: (reason: string, hint: string) =>
     new UserError('DOCKER_UNAVAILABLE', `Docker engine is not reachable: ${reason}`, hint, ExitCode.environment),
+  fleetTlsMissing: (file: string, what: string) =>
+    new UserError(
+      'FLEET_TLS_MISSING',
+      `fleet.tls is on but ${what} is not in ${file}.`,
+      'Run `obsctl fleet-certs` on the machine that holds the fleet CA (it writes .obsctl/fleet-tls.json beside obsctl.yaml, mode 0600), then copy that file to this host\'s .obsctl/ and run the command again.',
+      ExitCode.badInput,
+    ),
   usage: (message: string, hint?: string) => new UserError('USAGE', message, hint, ExitCode.badInput),
   dockerFailed: (what: string, detail: string) =>
     new UserError('DOCKER_FAILED', `docker ${what} failed: ${detail}`, 'Is the Docker engine running, and are the images present (obsctl up pulls them)?', ExitCode.environment),

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { alertPackNames, configSchema, type AlertPackName } from '../src/config/schema.js';
 import { exposedAppMetricNames } from '../src/metrics/names.js';
+import { LIMIT_FIELDS } from '../src/render/dcgm.js';
 import { findUnresolved, substituteThresholds, thresholdValues, type ThresholdValues } from '../src/render/thresholds.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,6 +21,7 @@ const alertsDir = join(repo, 'alerts');
 const runbooksDir = join(repo, 'docs', 'runbooks');
 // shared/ sits beside the repository (in CI too); only the DCGM-name check needs it.
 const t4Fixture = resolve(dcgmFixtureDir, 't4-dcgm-exporter.prom');
+const localDcgm = join(repo, 'test', 'fixtures', 'dcgm');
 // Metric names (histograms by their _bucket series) of the recorded real vLLM /metrics output.
 const vllmRecorded = new Set(
   readdirSync(join(repo, 'test', 'fixtures', 'vllm'))
@@ -133,7 +135,7 @@ const defaults = thresholdValues(configSchema.parse({}).alerts);
 const changed = thresholdValues(
   configSchema.parse({
     alerts: {
-      gpu: { temperature_warning_celsius: 70, temperature_critical_celsius: 80, power_limit_watts: 150, memory_used_ratio: 0.8, idle_util_percent: 10 },
+      gpu: { temperature_warning_celsius: 70, temperature_critical_celsius: 80, temperature_margin_celsius: 8, power_limit_percent: 90, power_limit_watts: 150, memory_used_ratio: 0.8, idle_util_percent: 10 },
       host: { memory_available_ratio: 0.25, disk_free_ratio: 0.15, load_per_core: 3 },
       app: { error_ratio_slo: 0.02, latency_p95_seconds: 0.5, job_failure_ratio: 0.1, queue_depth: 50 },
       postgres: { connections_used_ratio: 0.7, replication_lag_seconds: 30, long_transaction_seconds: 300 },
@@ -291,8 +293,11 @@ describe.each(alertPackNames)('alert pack %s: contracts', (pack) => {
 
   it('every expression parses, and names only metrics that exist', () => {
     const app = new Set(exposedAppMetricNames());
+    // Real field names: those of the recorded outputs (shared T4, test/fixtures/dcgm), and the limit
+    // fields obsctl asks for, whose names and ids are checked against DCGM's dcgm_fields.h.
+    const recordings = [t4Fixture, ...readdirSync(localDcgm).filter((f) => f.endsWith('.prom')).map((f) => join(localDcgm, f))];
     const t4 = existsSync(t4Fixture)
-      ? new Set([...readFileSync(t4Fixture, 'utf8').matchAll(/^(DCGM_FI_\w+)\{/gm)].map((m) => m[1]!))
+      ? new Set([...recordings.flatMap((r) => [...readFileSync(r, 'utf8').matchAll(/^(DCGM_FI_\w+)\{/gm)].map((m) => m[1]!)), ...LIMIT_FIELDS])
       : null;
     for (const f of files) {
       const rules = allRules(parsedRules(pack, f));

@@ -126,3 +126,42 @@ describe('vLLM dashboard', () => {
     if (profile === 'gb10') expect(dcgm.some((n) => /FB_USED/.test(n))).toBe(false);
   });
 });
+
+describe('obsctl add integration (document edit)', () => {
+  const start = '# my stack\nname: lab # the name\ntargets: []\n';
+
+  it('adds each integration keeping comments; the result renders its services', async () => {
+    const { addIntegration } = await import('../src/config/edit.js');
+    const { integrationEntry } = await import('../src/app/add-integration.js');
+    let text = start;
+    for (const args of [
+      { name: 'postgres', secretEnv: 'PG_DSN' },
+      { name: 'redis', value: 'localhost:6379', secretFile: './redis.pass' },
+      { name: 'pushgateway' },
+      { name: 'vllm', value: 'localhost:8000,localhost:8001' },
+    ]) {
+      const r = addIntegration(text, args.name, integrationEntry(args));
+      expect(r.errors).toEqual([]);
+      text = r.text!;
+    }
+    expect(text).toContain('# my stack');
+    expect(text).toContain('# the name');
+    expect(parse(text).integrations).toEqual({
+      postgres: { dsn: { env: 'PG_DSN' } },
+      redis: { address: 'localhost:6379', password: { file: './redis.pass' } },
+      pushgateway: { enabled: true },
+      vllm: { urls: ['localhost:8000', 'localhost:8001'] },
+    });
+    expect(renderText(text).services).toEqual(expect.arrayContaining(['postgres-exporter', 'redis-exporter', 'pushgateway']));
+  });
+
+  it('refuses a postgres without a secret reference and a malformed address, writing nothing', async () => {
+    const { addIntegration } = await import('../src/config/edit.js');
+    const { integrationEntry } = await import('../src/app/add-integration.js');
+    expect(() => integrationEntry({ name: 'postgres' })).toThrow(/secret/);
+    expect(() => integrationEntry({ name: 'mongodb' })).toThrow(/unknown integration/);
+    const bad = addIntegration(start, 'redis', integrationEntry({ name: 'redis', value: 'no port here' }));
+    expect(bad.text).toBeUndefined();
+    expect(JSON.stringify(bad.errors)).toContain('integrations.redis.address');
+  });
+});

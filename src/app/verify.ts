@@ -13,6 +13,7 @@ import { containerChecks, readinessChecks } from '../verify/checks/services.js';
 import { otlpReceiverChecks } from '../verify/checks/otlp.js';
 import { hardeningChecks } from '../verify/checks/hardening.js';
 import { inventoryChecks, targetChecks } from '../verify/checks/targets.js';
+import { agentChecks } from '../verify/checks/agents.js';
 import { expectedFromManifest } from '../verify/expected.js';
 import { runOnce, runUntil, type CheckGroup } from '../verify/run.js';
 import type { WarmupModel } from '../verify/warmup.js';
@@ -74,7 +75,7 @@ export async function liveStack(ports: Ports, loaded: LoadedConfig, options: Sta
   const groups: CheckGroup[] = [
     { name: 'services', run: async () => [...(await containerChecks(engine, expected, services)), ...(await readinessChecks(urls)), ...(await otlpReceiverChecks(urls.prometheus, config.prometheus.otlp.enabled))] },
     { name: 'hardening', run: () => hardeningChecks(engine, expected.project, manifest.services, Math.floor(ports.now() / 1000)) },
-    { name: 'targets', run: async () => [...(await targetChecks(urls.prometheus, expected)), ...(await inventoryChecks(urls.prometheus, expected))] },
+    { name: 'targets', run: async () => [...(await targetChecks(urls.prometheus, expected)), ...(await inventoryChecks(urls.prometheus, expected)), ...(await agentChecks(urls.prometheus, expected))] },
     { name: 'metrics', run: () => metricChecks(urls.prometheus, expected) },
     { name: 'rules', run: () => ruleChecks(urls.prometheus, expected) },
     { name: 'alerting', run: async () => [await alertmanagerConnected(urls.prometheus), await syntheticAlert(urls.alertmanager, expected, Math.max(3000, options.timeoutMs - 2000))] },

@@ -40,11 +40,13 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/init.js')).initCommand(o), o.json));
 
-  command('add', 'add to obsctl.yaml, keeping its comments: obsctl add target NAME URL')
-    .argument('<kind>')
+  command('add', 'add to obsctl.yaml, keeping its comments: obsctl add target NAME URL | obsctl add integration NAME [HOST:PORT]')
+    .argument('<kind>', 'target or integration')
     .argument('<name>')
-    .argument('<url>')
+    .argument('[url]', 'target URL; for integrations redis and vllm the HOST:PORT')
     .option('--metrics-path <path>', 'path of the metrics endpoint (default /metrics)')
+    .option('--secret-env <name>', 'integration secret (postgres DSN, redis password) read from this environment variable')
+    .option('--secret-file <path>', 'integration secret read from this file (relative to obsctl.yaml)')
     .addOption(jsonOption())
     .action(async (kind, name, url, o) => done((await import('./commands/add.js')).addCommand(kind, name, url, o), o.json));
 
@@ -151,6 +153,12 @@ export async function run(argv: string[]): Promise<number> {
     .option('--keep-labels', 'keep the pod/namespace/container/hostname labels', false)
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/gpu.js')).gpuRecord(o), o.json));
+
+  command('fleet-certs', 'fleet.tls: create the fleet CA and a certificate per inventory host (.obsctl/fleet-tls.json, 0600); --rotate re-issues them')
+    .option('--rotate', "re-issue every host's certificate (same CA: no failed scrape while hosts update)", false)
+    .option('--rotate-ca', 'also a new CA; the old one stays trusted until the next CA rotation', false)
+    .addOption(jsonOption())
+    .action(async (o) => done((await import('./commands/fleet-certs.js')).fleetCertsCommand(o), o.json));
 
   command('status', 'one table: service, state, health, published address, uptime, image')
     .addOption(hostOption())

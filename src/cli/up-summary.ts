@@ -19,6 +19,7 @@ export interface UpSummaryInput {
 /** Where a Grafana password is kept: obsctl's secrets file (and its key), or the user's reference. */
 export function passwordWhere(source: StackSecret['source'], secretsFile: string, key: string): string {
   if ('generated' in source) return `stored in ${secretsFile} (${key})`;
+  if ('fleet' in source) return `from the fleet's TLS material (${key})`;
   return 'env' in source ? `from the environment variable ${source.env}` : `from the file ${source.file}`;
 }
 

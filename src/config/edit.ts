@@ -47,3 +47,16 @@ export function nameFromUrl(url: string): string {
   const name = host.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 40);
   return !name || ['localhost', 'host-docker-internal'].includes(name) ? 'app' : name;
 }
+
+/**
+ * Sets `integrations.<name>` (replacing an entry of that name) as a document edit: comments and
+ * every other entry stay. The result is checked by parsing it before anything is written.
+ */
+export function addIntegration(text: string, name: string, entry: Record<string, unknown>): EditResult {
+  const doc = parseDocument(text);
+  if (!doc.has('integrations') || doc.get('integrations') === null) doc.set('integrations', doc.createNode({}));
+  doc.setIn(['integrations', name], doc.createNode(entry, { flow: true }));
+  const next = doc.toString();
+  const check = parseConfigText(next);
+  return check.config ? { text: next, errors: [] } : { errors: check.errors };
+}

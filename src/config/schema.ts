@@ -98,7 +98,9 @@ const thresholds = {
   gpu: {
     temperature_warning_celsius: threshold(-50, 200).default(83),
     temperature_critical_celsius: threshold(-50, 200).default(87),
-    power_limit_watts: threshold(0, 100_000).refine((n) => n > 0, { message: 'a number greater than 0' }).default(300).describe('power draw considered over the limit (per GPU)'),
+    temperature_margin_celsius: threshold(0, 100).default(5).describe('warn this close to the GPU\'s own slowdown temperature, page this close to its shutdown temperature (where the GPU reports them)'),
+    power_limit_percent: threshold(0, 100).refine((n) => n > 0, { message: 'a number greater than 0' }).default(98).describe('power draw, in percent of the GPU\'s enforced power limit, considered over the limit (where the GPU reports it)'),
+    power_limit_watts: threshold(0, 100_000).refine((n) => n > 0, { message: 'a number greater than 0' }).default(300).describe('power draw considered over the limit for a GPU that reports no enforced power limit'),
     memory_used_ratio: threshold(0, 1).default(0.95).describe('GPU memory (unified on GB10) used ratio'),
     idle_util_percent: threshold(0, 100).default(5).describe('below this utilisation a GPU counts as idle (GPUIdleWhileJobsQueued)'),
   },
@@ -154,6 +156,21 @@ const hostEntry = z.strictObject({
     .optional()
     .describe('private bridge network on this host, if not network.subnet'),
 });
+
+// How the nodes of an inventory reach central (docs/fleet.md). Absent = pull (what fleets had
+// before agent mode existed); `obsctl init` writes agent for new configs.
+const fleetSchema = z
+  .strictObject({
+    mode: z
+      .enum(['pull', 'agent'])
+      .default('pull')
+      .describe('pull: central scrapes every node; agent: each node runs Prometheus --agent and remote-writes to central (its WAL buffers while central is away)'),
+    tls: z
+      .boolean()
+      .default(false)
+      .describe('pull mode: exporters serve HTTPS with client certificates and basic auth; certificates from `obsctl fleet-certs`'),
+  })
+  .prefault({});
 
 // SLOs as code (docs/slo.md). Cross-field rules (target exists, objective can page, retention
 // covers the period, latency threshold is a bucket, custom selectors parse) live in src/slo/checks.ts.
@@ -246,6 +263,7 @@ export const configSchema = z
       .max(MAX_HOSTS)
       .default([])
       .describe('inventory for more than one host: one `central` runs the stack, `node`s run exporters; empty = this host alone'),
+    fleet: fleetSchema,
     prometheus: z
       .strictObject({
         scrape_interval: positiveDuration.default('15s'),

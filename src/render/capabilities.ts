@@ -4,7 +4,7 @@
 // Real exporters differ by model, driver, vGPU, MIG and counters file (shared docs/gb10-dcgm.md):
 // a field the GPU does not support is simply absent, and a few read a constant 0 on some GPUs,
 // which counts as not reported (a flat 0 line looks healthy and is not).
-import { countersFor } from './dcgm.js';
+import { countersFor, LIMIT_FIELDS } from './dcgm.js';
 import { parseExposition } from './exposition.js';
 import type { GpuProfile } from './profile.js';
 
@@ -21,7 +21,7 @@ export interface GpuCapabilities {
   mig: boolean;
   /** GPU memory is the host's unified system memory (GB10): read from node-exporter instead. */
   unifiedMemory: boolean;
-  /** Present but known to read a constant 0 on this GPU (from CONSTANT_ZERO). */
+  /** Present but known to read a constant 0 on this GPU (CONSTANT_ZERO), or a limit field at 0 (not set). */
   constantZero: string[];
 }
 
@@ -61,7 +61,8 @@ export function capabilitiesFromExposition(text: string, source: GpuCapabilities
   const { samples } = parseExposition(text);
   const dcgm = samples.filter((s) => /^DCGM_(FI|EXP)_/.test(s.name) && !LABEL_FIELDS.has(s.name) && Number.isFinite(s.value));
   const models = [...new Set(dcgm.map((s) => s.labels.modelName).filter((m): m is string => Boolean(m)))].sort();
-  const zeroFields = new Set(CONSTANT_ZERO.filter((z) => models.some((m) => z.model.test(m))).flatMap((z) => z.fields));
+  // A limit at 0 on every GPU is "not set" on any model: no threshold to alert against.
+  const zeroFields = new Set([...CONSTANT_ZERO.filter((z) => models.some((m) => z.model.test(m))).flatMap((z) => z.fields), ...LIMIT_FIELDS]);
   const present = new Set(dcgm.map((s) => s.name));
   const constantZero = [...present].filter((f) => zeroFields.has(f) && dcgm.every((s) => s.name !== f || s.value === 0)).sort();
   return {
@@ -89,6 +90,17 @@ export function unionCapabilities(all: GpuCapabilities[]): GpuCapabilities | und
     unifiedMemory: all.some((c) => c.unifiedMemory),
     constantZero: uniq(all.flatMap((c) => c.constantZero)).filter((f) => !all.some((c) => c.fields.includes(f))),
   };
+}
+
+/** The fleet-wide set, with each host's own (more than one GPU host): per-host panels follow it. */
+export interface FleetCapabilities extends GpuCapabilities {
+  hosts?: Record<string, GpuCapabilities>;
+}
+
+export function fleetCapabilities(perHost: Record<string, GpuCapabilities>): FleetCapabilities | undefined {
+  const union = unionCapabilities(Object.values(perHost));
+  if (!union || Object.keys(perHost).length < 2) return union;
+  return { ...union, hosts: perHost };
 }
 
 /** What a GPU is called in messages: `H100-20C, vGPU`, `NVIDIA GB10`, `Tesla T4, MIG`. */

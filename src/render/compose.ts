@@ -10,6 +10,8 @@ import { gpuEnabled, type RenderOptions } from './profile.js';
 import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
 import { harden } from './hardening.js';
+import { isAgentFleet, receiverFlags, receiverPorts } from './agent.js';
+import { fleetSecretFile, fleetTlsOn, webConfigPath } from './fleet-tls.js';
 import { integrationServices, integrationVolumes } from '../integrations/index.js';
 
 /** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
@@ -56,7 +58,8 @@ interface Ctx {
 
 export const onNetwork = { networks: [networkName] };
 
-function prometheus({ config, secrets }: Ctx): Service {
+function prometheus({ config, secrets, place }: Ctx): Service {
+  if (place.role === 'node') return agentPrometheus(config);
   return {
     ...base(config, 'prometheus', secrets),
     command: [
@@ -67,11 +70,27 @@ function prometheus({ config, secrets }: Ctx): Service {
       // Lets `obsctl up` apply config changes with POST /-/reload instead of a restart.
       '--web.enable-lifecycle',
       ...prometheusFeatureFlags(config),
+      ...receiverFlags(config, place),
     ],
     volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
-    ports: published(config, config.ports.prometheus, 9090),
+    ports: [...published(config, config.ports.prometheus, 9090), ...receiverPorts(config, place)],
     // App targets on the host itself are reached through the bridge gateway.
     extra_hosts: ['host.docker.internal:host-gateway'],
+    healthcheck: wgetCheck('http://127.0.0.1:9090/-/ready'),
+    ...onNetwork,
+  };
+}
+
+/**
+ * A node's Prometheus in an agent fleet: scrapes locally, remote-writes to central, keeps its WAL
+ * in a volume. Not published: nothing queries an agent (it has no query API); a changed config
+ * restarts it (the WAL carries what was not sent yet across the restart).
+ */
+function agentPrometheus(config: Config): Service {
+  return {
+    ...base(config, 'prometheus', []),
+    command: ['--agent', '--config.file=/etc/prometheus/prometheus.yml', '--storage.agent.path=/prometheus'],
+    volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
     healthcheck: wgetCheck('http://127.0.0.1:9090/-/ready'),
     ...onNetwork,
   };
@@ -113,17 +132,21 @@ function grafana({ config, secrets }: Ctx): Service {
   };
 }
 
+const tls = (config: Config, place: Placement) => place.role === 'node' && fleetTlsOn(config);
+
 function nodeExporter({ config, options, secrets, place }: Ctx): Service {
   // On a node host the exporters listen on the address the central stack reaches it by.
-  const listen = place.role === 'node' && place.self ? `${place.self.address}:${place.self.ports.node_exporter}` : nodeExporterAddress(config);
+  // In an agent fleet only the node's own agent scrapes it: the bridge gateway is enough.
+  const listen = place.role === 'node' && place.self && !isAgentFleet(config) ? `${place.self.address}:${place.self.ports.node_exporter}` : nodeExporterAddress(config);
   return {
     ...base(config, 'node-exporter', secrets),
-    command: ['--path.rootfs=/host', `--web.listen-address=${listen}`],
+    command: ['--path.rootfs=/host', `--web.listen-address=${listen}`, ...(tls(config, place) ? [`--web.config.file=${webConfigPath}`] : [])],
     // Host network and PID namespace: the host's interfaces and processes, not the container's.
     network_mode: 'host',
     pid: 'host',
     volumes: [options.sharedRootMount === false ? '/:/host:ro' : '/:/host:ro,rslave'],
-    healthcheck: wgetCheck(`http://${listen}/`),
+    // Over TLS a plain request is answered 400 by the TLS listener itself: proof it serves, no credentials needed.
+    healthcheck: tls(config, place) ? { ...wgetCheck(''), test: ['CMD-SHELL', `wget -q -O /dev/null http://${listen}/ 2>&1 | grep -q ' 400 '`] } : wgetCheck(`http://${listen}/`),
   };
 }
 
@@ -167,8 +190,12 @@ function dcgmExporter({ config, options, secrets, place }: Ctx): Service {
     },
     ...onNetwork,
   };
+  if (tls(config, place)) {
+    (dcgm.environment as Record<string, string>).DCGM_EXPORTER_WEB_CONFIG_FILE = webConfigPath;
+    dcgm.healthcheck!.test = ['CMD', 'bash', '-c', "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 400 ' <&3"];
+  }
   if (options.simulateGpu) Object.assign(dcgm, dcgmSimulator(config, options));
-  if (place.role === 'node' && place.self) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
+  if (place.role === 'node' && place.self && !isAgentFleet(config)) dcgm.ports = [`${place.self.address}:${place.self.ports.dcgm_exporter}:9400`];
   if (!options.simulateGpu) {
     dcgm.deploy = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
   } else {
@@ -203,14 +230,15 @@ export interface ComposeFile {
   services: Record<string, Service>;
   networks: Record<string, unknown>;
   volumes?: Record<string, object>;
-  secrets?: Record<string, { environment: string }>;
+  secrets?: Record<string, { environment: string } | { file: string }>;
 }
 
 export function renderCompose(config: Config, options: RenderOptions, secrets: StackSecret[], place: Placement = { role: 'single', nodes: [] }): ComposeFile {
   const ctx: Ctx = { config, options, secrets, place };
   const full = place.role !== 'node'; // a node host of an inventory runs its exporters only
+  const agent = place.role === 'node' && isAgentFleet(config); // ...and, in an agent fleet, its agent
   const wanted: [string, boolean, (c: Ctx) => Service][] = [
-    ['prometheus', full, prometheus],
+    ['prometheus', full || agent, prometheus],
     ['alertmanager', full, alertmanager],
     ['grafana', full && config.grafana.enabled, grafana],
     ['node-exporter', config.exporters.node.enabled, nodeExporter],
@@ -222,7 +250,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
   if (full) Object.assign(built, integrationServices(config, secrets));
   // Least privilege, limits and log rotation: the same for every service, integrations included (src/render/hardening.ts).
   const services = Object.fromEntries(Object.entries(built).map(([name, s]) => [name, harden(name, s, config)]));
-  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {}, ...integrationVolumes(config) } : {};
+  const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {}, ...integrationVolumes(config) } : agent ? { 'prometheus-data': {} } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
   return {
     name: projectName(config, place.self?.name),
@@ -234,6 +262,6 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
       },
     },
     ...(Object.keys(volumes).length ? { volumes } : {}),
-    ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((s) => [s.name, { environment: s.envVar }])) } : {}),
+    ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((s) => [s.name, 'fleet' in s.source ? { file: fleetSecretFile(s.name) } : { environment: s.envVar }])) } : {}),
   };
 }

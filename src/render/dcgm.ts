@@ -26,8 +26,17 @@ export const counters: Counter[] = [
   { field: 'DCGM_FI_DEV_XID_ERRORS', type: 'gauge', help: 'Value of the last XID error encountered.', gb10: true },
   { field: 'DCGM_FI_DEV_FB_FREE', type: 'gauge', help: 'Framebuffer memory free (in MiB).', gb10: false },
   { field: 'DCGM_FI_DEV_FB_USED', type: 'gauge', help: 'Framebuffer memory used (in MiB).', gb10: false },
+  // The GPU's own limits, for alerts relative to them (alerts/gpu/limits.rules.yml). Not in
+  // dcgm-exporter's default counters; field ids 164, 158, 159 in DCGM's dcgm_fields.h. GB10 reads
+  // its power cap as N/A and no GB10 report shows the temperature limits: not asked for there.
+  { field: 'DCGM_FI_DEV_ENFORCED_POWER_LIMIT', type: 'gauge', help: 'Enforced power limit (in W).', gb10: false },
+  { field: 'DCGM_FI_DEV_SLOWDOWN_TEMP', type: 'gauge', help: 'Slowdown temperature (in C).', gb10: false },
+  { field: 'DCGM_FI_DEV_SHUTDOWN_TEMP', type: 'gauge', help: 'Shutdown temperature (in C).', gb10: false },
   { field: 'DCGM_FI_DRIVER_VERSION', type: 'label', help: 'Driver Version', gb10: true },
 ];
+
+/** Limit fields: a GPU's own thresholds. A limit reading 0 means "not set" (never alert against it). */
+export const LIMIT_FIELDS = ['DCGM_FI_DEV_ENFORCED_POWER_LIMIT', 'DCGM_FI_DEV_SLOWDOWN_TEMP', 'DCGM_FI_DEV_SHUTDOWN_TEMP'];
 
 /** Profiling (DCP) fields: only with exporters.dcgm.profiling, which also grants SYS_ADMIN. */
 export const profilingCounters: Counter[] = [

@@ -12,9 +12,11 @@ import { countersFor, requiredGpuMetrics } from './dcgm.js';
 import { fileSdGroups, type Placement } from './inventory.js';
 import { manifestVersion, type ManifestService, type StackManifest } from './manifest.js';
 import { gatewayAddress } from './network.js';
+import { agentNodes } from './agent.js';
 import type { GpuProfile } from './profile.js';
 import type { StackSecret } from './secrets.js';
 import { describeHardening } from './hardening.js';
+import { gpuThresholds } from './gpu-thresholds.js';
 import { integrationRequiredMetrics } from '../integrations/index.js';
 
 /** Series every node-exporter delivers on any Linux host. */
@@ -61,7 +63,8 @@ function describeService(name: string, s: Service): ManifestService {
     ports,
     ...(s.healthcheck ? { healthcheck: { test: s.healthcheck.test, interval: s.healthcheck.interval, startPeriod: s.healthcheck.start_period } } : {}),
     configDirs,
-    apply: name === 'prometheus' || name === 'alertmanager' ? 'reload' : 'restart',
+    // An agent is not published, so nothing can POST /-/reload to it: it restarts (its WAL stays).
+    apply: (name === 'prometheus' && !s.command?.includes('--agent')) || name === 'alertmanager' ? 'reload' : 'restart',
     simulated: s.labels?.['org.obsctl.simulated'] === 'true',
     hostNetwork: s.network_mode === 'host',
     // Compose recreates a container when its service definition changes: this tells `up`'s plan.
@@ -88,6 +91,11 @@ export function describeStack(input: DescribeInput): StackManifest {
   const inventory = prom && place.role === 'central'
     ? (['dcgm-exporter', 'node-exporter'] as const).flatMap((job) => fileSdGroups(place, job).flatMap((g) => g.targets.map((target) => ({ host: g.labels.host!, job, target }))))
     : [];
+  const agents = agentNodes(config, place).map((h) => ({
+    host: h.name,
+    jobs: [...(config.exporters.node.enabled ? ['node-exporter'] : []), ...(h.gpu !== 'none' && config.exporters.dcgm.enabled ? ['dcgm-exporter'] : [])],
+    intervalSeconds: seconds(config.prometheus.scrape_interval),
+  }));
   const ruleGroups = [...input.ruleFiles]
     .filter(([p]) => p.startsWith('prometheus/rules/'))
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -108,6 +116,7 @@ export function describeStack(input: DescribeInput): StackManifest {
       profiling: input.gpuProfile !== 'none' && !input.simulated && config.exporters.dcgm.profiling && input.gpuProfile !== 'gb10',
       counters: input.gpuProfile === 'none' ? [] : countersFor(input.gpuProfile, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters).map((c) => c.field),
       capabilities: input.gpuCapabilities,
+      thresholds: gpuThresholds(config),
     },
     addresses: {
       listen: config.listen,
@@ -121,9 +130,10 @@ export function describeStack(input: DescribeInput): StackManifest {
     volumes: Object.keys(input.compose.volumes ?? {}),
     scrapeJobs,
     inventory,
+    ...(agents.length ? { agents } : {}),
     ruleGroups,
     dashboards: [...input.dashboards].sort((a, b) => (a.fileName < b.fileName ? -1 : 1)).map((d) => ({ uid: d.uid, title: d.title, file: `grafana/dashboards/${d.fileName}`, queries: dashboardExpressions(d.json) })),
-    secrets: input.secrets.map((s) => ({ name: s.name, envVar: s.envVar, source: 'generated' in s.source ? 'generated' : 'env' in s.source ? 'env' : 'file', services: s.services })),
+    secrets: input.secrets.map((s) => ({ name: s.name, envVar: s.envVar, source: 'generated' in s.source ? 'generated' : 'env' in s.source ? 'env' : 'fleet' in s.source ? 'fleet' : 'file', services: s.services })),
     verify: { maxSeriesPerJob: config.verify.max_series_per_job, grafana: config.grafana.enabled },
   };
 }

@@ -1,8 +1,11 @@
 // GPU alert rules for exactly the fields a GPU reports: a rule whose input field is absent could
 // never fire while looking configured, so it is not rendered (verify says so instead), and neither
 // is a rule built on a recording rule that was dropped. The promtool tests of dropped rules go too,
-// so every rendered test still runs against rules that exist. Files where nothing is dropped stay
-// byte-identical; comments of the rest are kept.
+// so every rendered test still runs against rules that exist, and so do the tests whose input
+// series are of a field no GPU of the stack reports (they describe a GPU this stack does not have).
+// A trailing `unless FIELD > 0` whose field no GPU reports is left out (it excludes nothing: the
+// absolute-threshold fallbacks of alerts/gpu/health.rules.yml), so rendered rules name only
+// reported fields. Files where nothing changes stay byte-identical; comments of the rest are kept.
 import { isMap, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 
 /** DCGM field names an expression reads (not regex prefixes such as `DCGM_FI_DEV_.+`). */
@@ -10,10 +13,26 @@ export function fieldsIn(expr: string): string[] {
   return [...new Set([...expr.matchAll(/\bDCGM_(?:FI|EXP)_[A-Z]+_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_]*[.*+])/g)].map((m) => m[0]).filter((f) => f !== 'DCGM_FI_DRIVER_VERSION'))];
 }
 
+/** `… unless FIELD{…} > 0` at the end of an expression: the exclusion, and the field it reads. */
+const UNLESS_TAIL = /\s+unless\s+(?:on\s*\([^)]*\)\s*)?\(?\s*(DCGM_(?:FI|EXP)_[A-Z0-9_]+)(?:\{[^}]*\})?(?:\s*(?:[<>]=?|[!=]=)\s*-?[\d.]+)?\s*\)?\s*$/;
+
+/** The expression without a trailing `unless FIELD…` whose field is not reported (`x unless nothing` is `x`). */
+export function withoutAbsentExclusion(expr: string, has: (field: string) => boolean): string {
+  const m = UNLESS_TAIL.exec(expr);
+  if (!m || has(m[1]!)) return expr;
+  return expr.slice(0, m.index) + (expr.endsWith('\n') ? '\n' : '');
+}
+
 const str = (m: YAMLMap, key: string) => {
   const v = m.get(key);
   return typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v);
 };
+
+/** DCGM fields a promtool test's input series are of. */
+function inputFields(test: YAMLMap): string[] {
+  const series = (test.get('input_series') as YAMLSeq | undefined)?.items ?? [];
+  return series.flatMap((s) => (isMap(s) ? fieldsIn(str(s, 'series') ?? '') : []));
+}
 
 /** Names of the rules that cannot work without `has` fields: records first, then what reads them. */
 function droppedRules(docs: Document[], has: (field: string) => boolean): { alerts: Set<string>; records: Set<string> } {
@@ -53,6 +72,18 @@ export function rulesForCapabilities(files: Map<string, string>, fields: Iterabl
   const texts = [...files].filter(([p]) => p.startsWith('prometheus/rules/') || p.startsWith('prometheus/tests/')).map(([, t]) => t);
   if (texts.every((t) => fieldsIn(t).every(has))) return { files: out, droppedAlerts: [] };
   const ruleDocs = new Map([...files].filter(([p]) => p.startsWith('prometheus/rules/')).map(([p, t]) => [p, parseDocument(t)]));
+  const rewritten = new Set<string>();
+  for (const [p, doc] of ruleDocs) {
+    for (const group of (doc.get('groups') as YAMLSeq | undefined)?.items ?? []) {
+      for (const rule of ((group as YAMLMap).get('rules') as YAMLSeq | undefined)?.items ?? []) {
+        const expr = str(rule as YAMLMap, 'expr');
+        const kept = expr === undefined ? expr : withoutAbsentExclusion(expr, has);
+        if (kept === expr) continue;
+        (rule as YAMLMap).set('expr', kept);
+        rewritten.add(p);
+      }
+    }
+  }
   const { alerts, records } = droppedRules([...ruleDocs.values()], has);
   const unusable = (m: YAMLMap) => {
     const expr = str(m, 'expr') ?? '';
@@ -77,7 +108,7 @@ export function rulesForCapabilities(files: Map<string, string>, fields: Iterabl
         if (a) stillDefined.add(a);
       }
     }
-    if (!changed) continue;
+    if (!changed && !rewritten.has(p)) continue;
     if (groups) groups.items = groups.items.filter((g) => (((g as YAMLMap).get('rules') as YAMLSeq | undefined)?.items.length ?? 0) > 0);
     if (!groups || groups.items.length === 0) out.delete(p);
     else out.set(p, doc.toString({ lineWidth: 0 }));
@@ -95,7 +126,10 @@ export function rulesForCapabilities(files: Map<string, string>, fields: Iterabl
       out.delete(p);
       continue;
     }
-    let changed = false;
+    const before = tests.items.length;
+    // A test whose input series are of a field no GPU here reports describes another GPU.
+    tests.items = tests.items.filter((t) => !isMap(t) || !inputFields(t).some((f) => !has(f)));
+    let changed = tests.items.length !== before;
     for (const t of tests.items) {
       if (!isMap(t)) continue;
       for (const key of ['alert_rule_test', 'promql_expr_test'] as const) {

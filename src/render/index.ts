@@ -6,7 +6,7 @@ import { renderAlertmanagerConfig } from './alertmanager.js';
 import { renderCompose } from './compose.js';
 import { applyImageLock } from './image-lock.js';
 import { composeLiteral } from './escape.js';
-import { hostCapabilities, unionCapabilities } from './capabilities.js';
+import { fleetCapabilities, hostCapabilities } from './capabilities.js';
 import { renderCountersCsv } from './dcgm.js';
 import { rulesForCapabilities } from './gpu-rules.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
@@ -19,6 +19,8 @@ import { describeStack } from './describe.js';
 import { manifestFile, type StackManifest } from './manifest.js';
 import { projectName } from './inventory.js';
 import { renderSloFiles, sloPanels } from '../slo/render.js';
+import { isAgentFleet, renderAgentConfig } from './agent.js';
+import { fleetSecrets } from './fleet-tls.js';
 import { integrationDashboards } from '../integrations/index.js';
 import { prometheusDatasourceUid } from './grafana.js';
 
@@ -56,12 +58,12 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
   const exportersOnly = place.role === 'node';
   const contentProfile = fleetProfile(config, place, options.profile);
   const gpuContent = contentProfile !== 'none' && config.exporters.dcgm.enabled;
-  const secrets = exportersOnly ? [] : stackSecrets(config);
+  const secrets = [...(exportersOnly ? [] : stackSecrets(config)), ...fleetSecrets(config, place, ['node-exporter', 'dcgm-exporter'])];
   const gpuHosts = place.self
     ? fullConfig.hosts.map((h) => ({ name: h.name, profile: h === place.self ? options.profile : h.gpu }))
     : [{ name: config.name, profile: options.profile }];
   const perHost = hostCapabilities(gpuHosts, options.gpuCapabilities, config.exporters.dcgm.profiling, config.exporters.dcgm.extra_counters);
-  const gpuCaps = gpuContent ? unionCapabilities(Object.values(perHost)) : undefined;
+  const gpuCaps = gpuContent ? fleetCapabilities(perHost) : undefined;
   const files = new Map<string, string>();
   const compose = applyImageLock(renderCompose(config, options, secrets, place), options.imageLock);
   files.set('compose.yaml', yamlFile('docker compose project', composeLiteral(compose)));
@@ -92,6 +94,9 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     for (const d of dashboards) {
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
     }
+  }
+  if (exportersOnly && isAgentFleet(fullConfig)) {
+    files.set('prometheus/prometheus.yml', yamlFile('Prometheus agent', renderAgentConfig(config, place, identity(config, place), gpu)));
   }
   if (gpu) files.set('dcgm/counters.csv', renderCountersCsv(config, options.profile));
   if (gpu && options.simulateGpu) {

@@ -11,6 +11,10 @@ export interface Placement {
   self?: HostEntry;
   /** Every node-role host (what central scrapes remotely). */
   nodes: HostEntry[];
+  /** Agent fleet: nodes remote-write to central instead of being scraped by it (src/render/agent.ts). */
+  agent?: boolean;
+  /** Pull fleet with fleet.tls: nodes' exporters serve HTTPS (src/render/fleet-tls.ts). */
+  tls?: boolean;
 }
 
 export function placement(config: Config, host: string | undefined): Placement {
@@ -18,7 +22,7 @@ export function placement(config: Config, host: string | undefined): Placement {
   const nodes = config.hosts.filter((h) => h.role === 'node');
   const self = host ? config.hosts.find((h) => h.name === host) : config.hosts.find((h) => h.role === 'central');
   if (!self) throw new Error(`render: host "${host}" is not in the inventory`);
-  return { role: self.role, self, nodes };
+  return { role: self.role, self, nodes, ...(config.fleet.mode === 'agent' ? { agent: true } : config.fleet.tls ? { tls: true } : {}) };
 }
 
 /** The `host` label and inventory labels of this host's own series. */
@@ -36,11 +40,12 @@ export function fleetProfile(config: Config, place: Placement, own: GpuProfile):
 
 /** file_sd target groups for the central Prometheus. */
 export function fileSdGroups(place: Placement, job: 'node-exporter' | 'dcgm-exporter'): { targets: string[]; labels: Record<string, string> }[] {
+  if (place.agent) return []; // agents push; central scrapes no node
   return place.nodes
     .filter((h) => job === 'node-exporter' || h.gpu !== 'none')
     .map((h) => ({
       targets: [`${h.address}:${job === 'node-exporter' ? h.ports.node_exporter : h.ports.dcgm_exporter}`],
-      labels: { host: h.name, ...h.labels },
+      labels: { host: h.name, ...h.labels, ...(place.tls ? { __scheme__: 'https' } : {}) },
     }));
 }
 

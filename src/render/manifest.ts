@@ -90,6 +90,14 @@ export const stackManifestSchema = z.object({
         constantZero: z.array(z.string()),
       }),
     ),
+    /** The thresholds of GPU alerts (obsctl.yaml); which form applies per host follows its capabilities. */
+    thresholds: z.object({
+      temperatureWarningCelsius: z.number(),
+      temperatureCriticalCelsius: z.number(),
+      temperatureMarginCelsius: z.number(),
+      powerWatts: z.number(),
+      powerLimitPercent: z.number(),
+    }),
   }),
   addresses: z.object({
     listen: z.string(),
@@ -105,11 +113,13 @@ export const stackManifestSchema = z.object({
   volumes: z.array(z.string()),
   scrapeJobs: z.array(scrapeJob),
   inventory: z.array(z.object({ host: z.string(), job: z.string(), target: z.string() })),
+  /** Agent fleet, on central: the nodes that remote-write here, their jobs and scrape interval. */
+  agents: z.array(z.object({ host: z.string(), jobs: z.array(z.string()), intervalSeconds: z.number() })).optional(),
   ruleGroups: z.array(z.object({ file: z.string(), name: z.string(), rules: z.number().int() })),
   dashboards: z.array(
     z.object({ uid: z.string(), title: z.string(), file: z.string(), queries: z.array(z.object({ where: z.string(), expr: z.string() })) }),
   ),
-  secrets: z.array(z.object({ name: z.string(), envVar: z.string(), source: z.enum(['generated', 'env', 'file']), services: z.array(z.string()) })),
+  secrets: z.array(z.object({ name: z.string(), envVar: z.string(), source: z.enum(['generated', 'env', 'file', 'fleet']), services: z.array(z.string()) })),
   verify: z.object({ maxSeriesPerJob: z.number().int(), grafana: z.boolean() }),
 });
 

@@ -7,6 +7,7 @@ import { fileSdGroups, type Placement } from './inventory.js';
 import { secretPath } from './secrets.js';
 import { prometheusFeatureConfig } from './prometheus-features.js';
 import { externalLabelsLiteral } from './escape.js';
+import { centralScrapeAuth, fleetTlsOn, scrapeUser } from './fleet-tls.js';
 import { integrationJobs } from '../integrations/index.js';
 
 type Job = Record<string, unknown>;
@@ -60,11 +61,13 @@ export function renderPrometheusConfig(config: Config, options: RenderOptions, r
   ];
   if (config.grafana.enabled) jobs.push(staticJob(self, 'grafana', ['grafana:3000']));
   // Remote hosts come from file_sd files Prometheus re-reads on change: adding one needs no restart.
-  const withFileSd = (job: Job, name: string, remote: boolean): Job => (remote ? { ...job, file_sd_configs: [{ files: [`file_sd/${name}.json`] }] } : job);
+  // With fleet.tls the file_sd targets are https (their __scheme__) with the fleet's client credentials.
+  const auth = fleetTlsOn(config) ? centralScrapeAuth(scrapeUser) : {};
+  const withFileSd = (job: Job, name: string, remote: boolean): Job => (remote ? { ...job, ...auth, file_sd_configs: [{ files: [`file_sd/${name}.json`] }] } : job);
   if (config.exporters.node.enabled) jobs.push(withFileSd(staticJob(self, 'node-exporter', [nodeExporterAddress(config)]), 'node-exporter', remoteNodes));
   const dcgmRelabel = { metric_relabel_configs: [{ action: 'labeldrop', regex: 'Hostname|hostname' }] };
   if (!gpuEnabled(config, options) && remoteGpus && config.exporters.dcgm.enabled) {
-    jobs.push({ job_name: 'dcgm-exporter', ...dcgmRelabel, file_sd_configs: [{ files: ['file_sd/dcgm-exporter.json'] }] });
+    jobs.push({ job_name: 'dcgm-exporter', ...dcgmRelabel, ...auth, file_sd_configs: [{ files: ['file_sd/dcgm-exporter.json'] }] });
   }
   if (gpuEnabled(config, options)) {
     jobs.push(

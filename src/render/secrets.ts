@@ -5,6 +5,7 @@
 // images run as (a bind-mounted 0600 host file would not be). Nothing secret is ever rendered.
 import type { Config, SecretRef } from '../config/schema.js';
 import { secretRefs } from '../config/rules.js';
+import type { FleetSecretKind } from './fleet-tls.js';
 import { integrationSecretService } from '../integrations/index.js';
 
 export interface StackSecret {
@@ -13,7 +14,7 @@ export interface StackSecret {
   /** Environment variable Compose reads the value from. */
   envVar: string;
   /** Where obsctl gets the value; `generated` = obsctl's own secrets file. */
-  source: SecretRef | { generated: true };
+  source: SecretRef | { generated: true } | { fleet: FleetSecretKind; host: string };
   /** Services that need it. */
   services: string[];
 }

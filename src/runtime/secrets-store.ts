@@ -7,6 +7,7 @@ import path from 'node:path';
 import { resolveSecretFile } from '../config/secrets.js';
 import type { SecretsStore } from '../app/ports.js';
 import type { StackSecret } from '../render/secrets.js';
+import { fleetSecretValue, writeFleetSecretFile } from './fleet-tls-store.js';
 
 export class SecretsFile implements SecretsStore {
   private values = new Map<string, string>();
@@ -60,6 +61,10 @@ export function resolveSecrets(secrets: StackSecret[], store: SecretsStore, env:
       }
     } else if ('env' in s.source) {
       value = env[s.source.env];
+    } else if ('fleet' in s.source) {
+      // A file secret (see render/fleet-tls.ts): written where Compose mounts it from; no env var.
+      writeFleetSecretFile(configDir, s.name, fleetSecretValue(configDir, s.source.fleet, s.source.host));
+      continue;
     } else {
       value = fs.readFileSync(resolveSecretFile(s.source.file, configDir), 'utf8').replace(/\r?\n$/, '');
     }

@@ -28,12 +28,15 @@ export async function validateStack(dir: string, opts: ValidateOptions): Promise
   }
   const runner = limitedRunner(opts.tools ?? createExecaToolRunner());
   const ctx = createContext(root, await listStackFiles(root), runner, opts.strict);
-  // A node host of an inventory runs exporters only: no Prometheus or Alertmanager config to check.
-  const exportersOnly = !(await stat(path.join(root, 'prometheus', 'prometheus.yml')).then(() => true, () => false));
+  // A node host of an inventory runs exporters only (pull fleet) or exporters and a Prometheus
+  // agent (agent fleet): no Alertmanager config, and maybe no Prometheus config, to check.
+  const exists = (p: string) => stat(path.join(root, p)).then(() => true, () => false);
+  const [prometheus, alertmanager] = await Promise.all([exists('prometheus/prometheus.yml'), exists('alertmanager/alertmanager.yml')]);
   const groups = await Promise.all([
     composeSchemaChecks(ctx),
     composeConfigChecks(ctx),
-    ...(exportersOnly ? [] : [promtoolChecks(ctx), ruleFilesCheck(ctx), amtoolChecks(ctx), promqlChecks(ctx)]),
+    ...(prometheus ? [promtoolChecks(ctx), ruleFilesCheck(ctx), promqlChecks(ctx)] : []),
+    ...(alertmanager ? [amtoolChecks(ctx)] : []),
   ]);
   const versions = await toolVersions(ctx, await ctx.probed());
   const checks = [...groups.flat(), ...versions.checks];

@@ -4,6 +4,7 @@
 import type { StackManifest } from '../render/manifest.js';
 import type { GpuCapabilities } from '../render/capabilities.js';
 import type { GpuProfile } from '../render/profile.js';
+import type { GpuThresholds } from '../render/gpu-thresholds.js';
 export { nodeMetrics } from '../render/describe.js';
 export { seconds } from '../duration.js';
 
@@ -24,14 +25,20 @@ export interface ExpectedStack {
   webhookAddress?: { host: string; port: number };
   /** Inventory hosts the central stack scrapes through file_sd. */
   inventory: { host: string; job: string; target: string }[];
+  /** Agent fleet: nodes that remote-write to this central. */
+  agents?: { host: string; jobs: string[]; intervalSeconds: number }[];
   /** What each GPU host reports, as rendered; empty without GPU content. */
   gpuCapabilities?: Record<string, GpuCapabilities>;
+  /** The GPU alert thresholds of obsctl.yaml (which form applies follows each host's capabilities). */
+  gpuThresholds?: GpuThresholds;
 }
 
 export function expectedFromManifest(manifest: StackManifest): ExpectedStack {
   return {
     gpuCapabilities: manifest.gpu.capabilities,
+    gpuThresholds: manifest.gpu.thresholds,
     inventory: manifest.inventory,
+    ...(manifest.agents ? { agents: manifest.agents } : {}),
     project: manifest.project,
     profile: manifest.gpu.profile,
     jobs: manifest.scrapeJobs.map((j) => ({ name: j.name, intervalSeconds: j.intervalSeconds, requiredMetrics: j.requiredMetrics })),

@@ -1,12 +1,14 @@
 // Issue 12 end to end, on one stack: the real Prometheus 3.5 and Alertmanager 0.28 images are pushed
 // to a real local registry (Debian's docker-registry on 127.0.0.1, so they get registry digests),
 // `obsctl images lock` pulls them and records the digests in obsctl.lock, the registry is stopped,
-// render writes image@digest and `up --pull never` runs exactly those, with native histograms on.
-// When the Prometheus image has the OTLP receiver, it is on too: the real OpenTelemetry JS SDK
-// (npm) pushes a counter, a classic and an exponential (native) histogram, they are queried back,
-// and `verify` checks the receiver. Debian's Prometheus 3.5.3 build (the one these test images are
-// made of) has the OTLP endpoint compiled out (Debian #1080354: golang-opentelemetry-collector is
-// not packaged), so here those tests print SKIPPED with that reason and do not count as passed.
+// render writes image@digest and `up --pull never` runs exactly those, with native histograms on,
+// and the OTLP receiver on: the real OpenTelemetry JS SDK (npm) pushes a counter, a classic and an
+// exponential (native) histogram, they are queried back, and `verify` checks the receiver.
+// Debian's Prometheus 3.5.3 binary (obsctl-test/prometheus:3.5) has the OTLP endpoint compiled out
+// (Debian #1080354), so this file runs obsctl-test/prometheus:3.5-otlp instead: the same 3.5.3
+// source compiled with the receiver by docker/build-prometheus-otlp.sh. Without that image the
+// OTLP tests print SKIPPED (not a pass); with OBSCTL_OTLP_REQUIRED=1 (.ci/run, after building it)
+// a missing image is a failure.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,12 +24,20 @@ import { buildOnce, dockerUnavailable, editConfig, freePort, obsctl, promQuery, 
 const registryBin = (await execa('sh', ['-c', 'command -v docker-registry'], { reject: false })).stdout.trim();
 const reason = (await dockerUnavailable()) ?? (registryBin ? undefined : 'docker-registry not on PATH (bash .ci/install-tools.sh installs it)');
 if (reason) skipOrFail(reason);
-// Does the Prometheus of the test image have the OTLP receiver at all?
-const help = reason ? '' : (await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/prometheus', testImages.prometheus, '--help'], { reject: false })).stderr;
-const noOtlp = help.includes('--web.enable-otlp-receiver')
+// The Prometheus with the OTLP receiver (built from Debian's 3.5.3 source), when it is there.
+const otlpImage = 'obsctl-test/prometheus:3.5-otlp';
+const haveOtlpImage = !reason && (await execa('docker', ['image', 'inspect', otlpImage], { reject: false })).exitCode === 0;
+if (!reason && !haveOtlpImage && process.env.OBSCTL_OTLP_REQUIRED === '1') throw new Error(`OTLP e2e required but ${otlpImage} is missing (bash docker/build-prometheus-otlp.sh builds it)`);
+const images = { ...testImages, prometheus: haveOtlpImage ? otlpImage : testImages.prometheus };
+// Does the Prometheus of the image have the OTLP receiver at all?
+const helpRun = reason ? undefined : await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/prometheus', images.prometheus, '--help'], { reject: false });
+const help = `${helpRun?.stdout ?? ''}\n${helpRun?.stderr ?? ''}`; // Debian's build prints help on stderr, upstream's kingpin on stdout
+const noOtlp = help.includes('web.enable-otlp-receiver') // kingpin prints it as --[no-]web.enable-otlp-receiver
   ? undefined
-  : `${testImages.prometheus} has no --web.enable-otlp-receiver (Debian's Prometheus build disables the OTLP endpoint, Debian #1080354): the OTLP ingest tests did not run; this is not a pass`;
+  : `${images.prometheus} has no --web.enable-otlp-receiver (Debian's Prometheus build disables the OTLP endpoint, Debian #1080354; bash docker/build-prometheus-otlp.sh builds ${otlpImage} with it): the OTLP ingest tests did not run; this is not a pass`;
+if (!reason && noOtlp && process.env.OBSCTL_OTLP_REQUIRED === '1') throw new Error(`OTLP e2e required but ${noOtlp}`);
 if (!reason && noOtlp) console.warn(`\nSKIPPED: ${noOtlp}\n`);
+if (!reason && !noOtlp) console.log(`e2e versions: Prometheus image ${images.prometheus} (OTLP receiver built in)`);
 
 describe.skipIf(Boolean(reason))('Prometheus 3.5 stack from an image lock, with OTLP ingest', () => {
   const dir = tempProject('e2e-versions');
@@ -51,8 +61,8 @@ describe.skipIf(Boolean(reason))('Prometheus 3.5 stack from an image lock, with 
     // Push the test images (a push gives them a registry digest), then drop those tags so that
     // `images lock` has to pull them back like a user's host would.
     for (const service of locked) {
-      const ref = `${registryAddr}/${testImages[service]}`;
-      await execa('docker', ['tag', testImages[service], ref]);
+      const ref = `${registryAddr}/${images[service]}`;
+      await execa('docker', ['tag', images[service], ref]);
       await execa('docker', ['push', ref]);
       await execa('docker', ['rmi', ref]);
       pushed.push(ref);
@@ -63,7 +73,7 @@ describe.skipIf(Boolean(reason))('Prometheus 3.5 stack from an image lock, with 
     expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'none'])).code).toBe(0);
     editConfig(dir, (set) => {
       useTestStack(set, subnetByte, ports);
-      set(['images'], { ...Object.fromEntries(locked.map((s) => [s, `${registryAddr}/${testImages[s]}`])), pull_policy: 'missing' });
+      set(['images'], { ...Object.fromEntries(locked.map((s) => [s, `${registryAddr}/${images[s]}`])), pull_policy: 'missing' });
       set(['prometheus', 'otlp'], { enabled: !noOtlp });
       set(['prometheus', 'native_histograms'], true);
     });
@@ -84,10 +94,10 @@ describe.skipIf(Boolean(reason))('Prometheus 3.5 stack from an image lock, with 
   it('images lock records a digest per image; render writes image@digest; up --pull never ran exactly those', async () => {
     expect(lockRun.code, lockRun.out).toBe(0);
     const lock = JSON.parse(fs.readFileSync(path.join(dir, 'obsctl.lock'), 'utf8')) as { images: Record<string, { digest: string; id: string }> };
-    for (const s of locked) expect(lock.images[`${registryAddr}/${testImages[s]}`]?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    for (const s of locked) expect(lock.images[`${registryAddr}/${images[s]}`]?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const compose = parse(fs.readFileSync(path.join(dir, '.obsctl', 'stack', 'compose.yaml'), 'utf8')) as { services: Record<string, { image: string }> };
     for (const s of locked) {
-      const ref = `${registryAddr}/${testImages[s]}`;
+      const ref = `${registryAddr}/${images[s]}`;
       expect(compose.services[s]!.image).toBe(`${ref}@${lock.images[ref]!.digest}`);
       const id = (await execa('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${s}`])).stdout.trim();
       const [image, imageId] = (await execa('docker', ['inspect', '--format', '{{.Config.Image}} {{.Image}}', id])).stdout.trim().split(' ');
@@ -102,10 +112,10 @@ describe.skipIf(Boolean(reason))('Prometheus 3.5 stack from an image lock, with 
     expect(save.code, save.stderr).toBe(0);
     const manifest = JSON.parse((await execa('tar', ['-xOf', tar, 'manifest.json'])).stdout) as { RepoTags: string[] | null }[];
     const tags = manifest.flatMap((m) => m.RepoTags ?? []);
-    for (const s of locked) expect(tags).toContain(`${registryAddr}/${testImages[s]}`);
+    for (const s of locked) expect(tags).toContain(`${registryAddr}/${images[s]}`);
     const load = await obsctl(dir, ['images', 'load', tar, '--json']);
     expect(load.code, load.stdout).toBe(0);
-    expect((load.json() as { lock: { ok: string[] } }).lock.ok.sort()).toEqual(locked.map((s) => `${registryAddr}/${testImages[s]}`).sort());
+    expect((load.json() as { lock: { ok: string[] } }).lock.ok.sort()).toEqual(locked.map((s) => `${registryAddr}/${images[s]}`).sort());
   });
 
   it('runs Prometheus 3.5 and Alertmanager 0.28, and says so', async () => {

@@ -5,6 +5,8 @@ import { describeFailure, promQuery } from '../http.js';
 import { fail, pass, warn, type VerifyCheck } from '../types.js';
 import { describeGpu } from '../../render/capabilities.js';
 import { missingFeatures } from '../../render/gpu-features.js';
+import { thresholdForms } from '../../render/gpu-thresholds.js';
+import type { GpuCapabilities } from '../../render/capabilities.js';
 
 export async function metricChecks(prometheus: string, expected: ExpectedStack): Promise<VerifyCheck[]> {
   const counts = await promQuery(prometheus, 'sum by (job) (scrape_samples_scraped)');
@@ -47,7 +49,16 @@ export function gpuCapabilityChecks(expected: ExpectedStack): VerifyCheck[] {
     const source = caps.source === 'profile' ? `the ${expected.profile} profile's counters (not discovered yet)` : caps.source === 'recording' ? 'the replayed recording' : "the exporter's output";
     return [
       pass('metrics', name('capabilities'), `${caps.fields.length} DCGM fields reported (${describeGpu(caps)}; from ${source})`),
+      ...thresholdChecks(caps, expected, name),
       ...missing.map((m) => warn('metrics', name(m.feature.id), m.sentence, { hint: `Fields: ${m.feature.fields.join(', ')}. Rendered content follows what the GPU reports; nothing to fix unless the GPU should report it (counters file, driver, vGPU).` })),
     ];
   });
+}
+
+/** Which threshold form the GPU alerts use on this host: the GPU's own limits, or obsctl.yaml's values. */
+function thresholdChecks(caps: GpuCapabilities, expected: ExpectedStack, name: (id: string) => string): VerifyCheck[] {
+  if (!expected.gpuThresholds) return [];
+  const forms = thresholdForms(caps, expected.gpuThresholds);
+  if (forms.length === 0) return [];
+  return [pass('metrics', name('thresholds'), forms.map((f) => f.sentence).join('; '))];
 }

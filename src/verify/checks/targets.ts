@@ -39,6 +39,9 @@ export async function targetChecks(prometheus: string, expected: ExpectedStack, 
   });
 }
 
+/** fleet.tls: says the host's scrapes are HTTPS (client certificate and basic auth, see render/fleet-tls.ts). */
+const tlsNote = (targets: ActiveTarget[]) => (targets.length && targets.every((t) => t.scrapeUrl.startsWith('https://')) ? ' (TLS with client certificate and basic auth)' : '');
+
 /** With an inventory: every host's exporters are scraped and up; a missing host is named. */
 export async function inventoryChecks(prometheus: string, expected: ExpectedStack): Promise<VerifyCheck[]> {
   if (expected.inventory.length === 0) return [];
@@ -56,6 +59,6 @@ export async function inventoryChecks(prometheus: string, expected: ExpectedStac
     });
     return problems.length
       ? fail('targets', `host ${host}`, problems[0]!, { evidence: problems.join('\n'), needs: { jobs: mine.map((i) => i.job) }, hint: `Is obsctl up --host ${host} running there, and can the central host reach ${mine[0]!.target}?` })
-      : pass('targets', `host ${host}`, `${mine.map((i) => i.job).join(', ')} up`);
+      : pass('targets', `host ${host}`, `${mine.map((i) => i.job).join(', ')} up${tlsNote(active.filter((a) => a.labels.host === host && mine.some((i) => i.job === a.scrapePool)))}`);
   });
 }

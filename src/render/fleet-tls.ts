@@ -1,0 +1,65 @@
+// TLS with client certificates and basic auth between central and a pull fleet's exporters
+// (fleet.tls: true). node-exporter and dcgm-exporter serve HTTPS through exporter-toolkit's web
+// config (--web.config.file / DCGM_EXPORTER_WEB_CONFIG_FILE): server certificate of the host,
+// client certificate required and verified against the fleet CA, and basic auth. Central scrapes
+// with the CA, its own host certificate and the password. Every piece of it is a Compose secret
+// whose value `up` takes from .obsctl/fleet-tls.json (obsctl fleet-certs); nothing is rendered.
+//
+// Unlike obsctl's other secrets these are file secrets (bind mounts of .obsctl/fleet-tls/NAME),
+// rewritten in place by `up`: exporter-toolkit reads its web config and certificates on every TLS
+// handshake and Prometheus re-reads changed tls_config files, so a rotation reaches the running
+// exporters and central without a restart, and no scrape fails.
+import { stringify } from 'yaml';
+import type { Config } from '../config/schema.js';
+import type { Placement } from './inventory.js';
+import { envVarFor, secretPath, type StackSecret } from './secrets.js';
+
+export type FleetSecretKind = 'cert' | 'key' | 'ca' | 'web_config' | 'password';
+
+export const fleetTlsOn = (config: Config) => config.hosts.length > 0 && config.fleet.mode === 'pull' && config.fleet.tls;
+
+const secret = (kind: FleetSecretKind, host: string, services: string[]): StackSecret => ({
+  name: `fleet_tls_${kind}`,
+  envVar: envVarFor(`fleet_tls_${kind}`),
+  source: { fleet: kind, host },
+  services,
+});
+
+/** The Compose secrets this host's part of a TLS fleet needs. */
+export function fleetSecrets(config: Config, place: Placement, exporters: string[]): StackSecret[] {
+  if (!fleetTlsOn(config) || !place.self) return [];
+  const host = place.self.name;
+  if (place.role === 'node') return (['cert', 'key', 'ca', 'web_config'] as const).map((k) => secret(k, host, exporters));
+  if (place.role === 'central' && place.nodes.length) return (['cert', 'key', 'ca', 'password'] as const).map((k) => secret(k, host, ['prometheus']));
+  return [];
+}
+
+/** exporter-toolkit web config of a node's exporters (a secret: it holds the password's hash). */
+export function exporterWebConfig(username: string, passwordHash: string): string {
+  return stringify({
+    tls_server_config: {
+      cert_file: secretPath('fleet_tls_cert'),
+      key_file: secretPath('fleet_tls_key'),
+      client_ca_file: secretPath('fleet_tls_ca'),
+      client_auth_type: 'RequireAndVerifyClientCert',
+      min_version: 'TLS12',
+    },
+    basic_auth_users: { [username]: passwordHash },
+  });
+}
+
+// A literal, not secretPath(): render/secrets.ts and this module sit in an import cycle through
+// the integrations, and a top-level call would run before secrets.ts is initialised.
+export const webConfigPath = '/run/secrets/fleet_tls_web_config';
+
+/** Where Compose finds a fleet secret's file, relative to the stack directory (.obsctl/stack). */
+export const fleetSecretFile = (name: string) => `../fleet-tls/${name}`;
+
+/** What central's node-exporter / dcgm-exporter jobs add to scrape the nodes over TLS. */
+export const centralScrapeAuth = (username: string) => ({
+  tls_config: { ca_file: secretPath('fleet_tls_ca'), cert_file: secretPath('fleet_tls_cert'), key_file: secretPath('fleet_tls_key') },
+  // Sent to central's own exporter on its private bridge too (plain HTTP there); it ignores it.
+  basic_auth: { username, password_file: secretPath('fleet_tls_password') },
+});
+
+export const scrapeUser = 'obsctl-central';
