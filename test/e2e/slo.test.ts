@@ -140,8 +140,17 @@ async function backfill(project: string, job: string, instance: string): Promise
   fs.writeFileSync(path.join(work, 'history.om'), `${lines.join('\n')}\n`);
   await execa('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', 'history.om', 'blocks'], { cwd: work });
   const id = String((await execa('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=prometheus'])).stdout).trim();
-  // Owned by Prometheus' user (65534), so it can compact and delete them later.
+  // Owned by Prometheus' user (65534), so it can compact and delete them later. `docker cp -a`
+  // into the hardened container fails (the engine looks its numeric `user: 65534:65534` up in the
+  // image's passwd, which has none; `--user 0:0` fails the same way), so the blocks go in through a
+  // created, never started helper container that shares the data volume with the image's own user.
   const tar = await execa('tar', ['--owner=65534', '--group=65534', '-C', path.join(work, 'blocks'), '-cf', '-', '.'], { encoding: 'buffer' });
-  await execa('docker', ['cp', '-a', '-', `${id}:/prometheus`], { input: tar.stdout });
+  const image = String((await execa('docker', ['inspect', '-f', '{{.Config.Image}}', id])).stdout).trim();
+  const helper = String((await execa('docker', ['create', '--volumes-from', id, image])).stdout).trim();
+  try {
+    await execa('docker', ['cp', '-a', '-', `${helper}:/prometheus`], { input: tar.stdout });
+  } finally {
+    await execa('docker', ['rm', '-f', helper], { reject: false });
+  }
   fs.rmSync(work, { recursive: true, force: true });
 }
