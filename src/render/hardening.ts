@@ -51,6 +51,8 @@ export const policies: Record<ServiceName, Policy> = {
   },
 };
 
+const secretsException = 'writable root filesystem: Compose copies its secrets into /run/secrets at create time, which the Engine refuses on a read-only root';
+
 /** Bytes of a size such as 2GB (powers of 1024, as Prometheus reads retention_size). */
 export function bytesOf(size: string): number {
   const m = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|PB|EB)$/.exec(size);
@@ -77,11 +79,17 @@ export function harden(name: string, service: Service, config: Config): Service 
   const limits = config.resources[kind];
   const memory = bytesOf(limits.memory);
   const capAdd = policy.capAdd?.(config) ?? [];
+  // Compose hands environment-sourced secrets over by copying them into /run/secrets after it
+  // creates the container, and the Engine refuses any copy onto a read-only root ("container
+  // rootfs is marked read-only"), even under a tmpfs, which exists only once the container runs.
+  const copiesSecrets = Array.isArray(service.secrets) && service.secrets.length > 0;
+  const readOnly = policy.readOnly && !copiesSecrets;
+  const exceptions = [policy.exception, policy.readOnly && copiesSecrets ? secretsException : undefined].filter(Boolean);
   const out: Service = {
     ...service,
     ...(policy.privileged ? { privileged: true } : { cap_drop: ['ALL'], ...(capAdd.length ? { cap_add: capAdd } : {}) }),
     security_opt: ['no-new-privileges:true'],
-    read_only: policy.readOnly,
+    read_only: readOnly,
     ...(policy.tmpfs ? { tmpfs: policy.tmpfs } : {}),
     ...(policy.user ? { user: policy.user } : {}),
     mem_limit: memory,
@@ -90,7 +98,7 @@ export function harden(name: string, service: Service, config: Config): Service 
     cpus: limits.cpus,
     logging: { driver: 'json-file', options: { 'max-size': config.resources.logs.max_size, 'max-file': String(config.resources.logs.max_files) } },
   };
-  if (policy.exception) out.labels = { ...out.labels, 'org.obsctl.hardening.exception': policy.exception };
+  if (exceptions.length) out.labels = { ...out.labels, 'org.obsctl.hardening.exception': exceptions.join('; ') };
   if (kind === 'prometheus') {
     out.environment = { ...(service.environment as Record<string, string> | undefined), GOMEMLIMIT: goMemLimit(memory) };
   }
