@@ -4,9 +4,13 @@
 // - an OOM kill inside a container at its memory limit: HostOOMKill fires and verify names the service;
 // - every container's main process SIGKILLed from the host: the restart policy brings each back
 //   healthy, samples kept;
-// - the Docker engine itself restarted under the running stack: every service healthy again, samples kept.
+// - the Docker engine itself restarted under the running stack: every service healthy again, samples kept;
+// - the filesystem holding Prometheus' data filled to 95 %: PrometheusDiskFillingUp fires while
+//   Prometheus still stores samples (before, not when: a full volume makes it drop every sample).
 // The stack runs on a private engine this file starts (test/e2e/private-engine.ts): restarting the
 // machine's shared engine would stop every other stack on it; restarting this one is just as real.
+import fs from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateEngine, privateEngineUnavailable, type PrivateEngine } from './private-engine.js';
@@ -42,7 +46,11 @@ describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () =
     ports = await stackPorts();
     prom = `http://127.0.0.1:${ports.prometheus}`;
     expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'none'])).code).toBe(0);
-    editConfig(dir, (set) => useTestStack(set, subnetByte, ports));
+    editConfig(dir, (set) => {
+      useTestStack(set, subnetByte, ports);
+      // Prometheus' volume lives under the private engine's data root, its own ext4 filesystem.
+      set(['prometheus', 'data_filesystem'], engine!.dataRoot);
+    });
     const up = await obsctl(dir, ['up']);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     await waitFor('a node-exporter sample', async () => (await promQuery(prom, 'up{job="node-exporter"}')).length === 1, 90_000, 2000);
@@ -124,5 +132,28 @@ describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () =
     await waitFor('the sample from before the restart', sampleKept, 60_000, 2000);
     const t = Math.floor(restartedAt / 1000);
     await waitFor('node-exporter scraped again after the restart', async () => (await promQuery(prom, `timestamp(up{job="node-exporter"}) > ${t}`)).length === 1, 60_000, 2000);
+  });
+
+  it('the filesystem holding Prometheus data nearly full: PrometheusDiskFillingUp fires while Prometheus still stores samples', async () => {
+    const root = engine!.dataRoot;
+    const filler = path.join(root, 'faults-filler');
+    try {
+      const st = fs.statfsSync(root);
+      const leave = Math.floor(st.blocks * st.bsize * 0.05); // 5 % of the filesystem left free
+      await execa('fallocate', ['-l', String(st.bavail * st.bsize - leave), filler]);
+      const filledAt = Math.floor(Date.now() / 1000);
+      type Alert = { labels: Record<string, string>; state: string };
+      const alert = await waitFor('PrometheusDiskFillingUp firing', async () => {
+        const body = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } };
+        return body.data.alerts.find((a) => a.labels.alertname === 'PrometheusDiskFillingUp' && a.state === 'firing');
+      }, 180_000, 3000);
+      // The filesystem that holds the data volume, not the host's root.
+      expect(alert.labels.mountpoint).toBe(root);
+      // Before, not when: Prometheus is still ready and still storing new samples.
+      expect((await fetch(`${prom}/-/ready`)).status).toBe(200);
+      await waitFor('samples stored after the fill', async () => (await promQuery(prom, `timestamp(up{job="node-exporter"}) > ${filledAt + 60}`)).length === 1, 60_000, 2000);
+    } finally {
+      fs.rmSync(filler, { force: true });
+    }
   });
 });

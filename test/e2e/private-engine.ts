@@ -14,6 +14,8 @@ export interface PrivateEngine {
   /** unix:///tmp/faults-dockerd-…/docker.sock */
   host: string;
   dir: string;
+  /** Its data root: a filesystem of its own (ext4 on a loop device), so a test can fill it. */
+  dataRoot: string;
   /** Stops dockerd the way `systemctl restart docker` does (SIGTERM, containers stopped), starts it again. */
   restart(): Promise<void>;
   /** Removes everything on it, stops it, deletes its directories. */
@@ -23,8 +25,11 @@ export interface PrivateEngine {
 /** Why no private engine can run here, or undefined. */
 export async function privateEngineUnavailable(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'a private dockerd needs root';
-  const r = await execa('dockerd', ['--version'], { reject: false });
-  return r.exitCode === 0 ? undefined : 'no dockerd binary to start a private engine with';
+  for (const [bin, arg] of [['dockerd', '--version'], ['mkfs.ext4', '-V'], ['losetup', '--version']] as const) {
+    if ((await execa(bin, [arg], { reject: false })).exitCode === undefined) return `no ${bin} to start a private engine with`;
+  }
+  if (!fs.existsSync('/dev/loop-control')) return 'no loop devices (/dev/loop-control) for the private engine\'s own filesystem';
+  return undefined;
 }
 
 const alive = (pid: number) => {
@@ -36,10 +41,24 @@ const alive = (pid: number) => {
   }
 };
 
-/** Starts a private engine and loads the given images into it from the machine's engine. */
-export async function startPrivateEngine(prefix: string, images: string[]): Promise<PrivateEngine> {
+/**
+ * Starts a private engine, its data root on an ext4 filesystem of `sizeMb` of its own (a sparse file
+ * on a loop device: node-exporter sees it as a real disk, and filling it fills nobody else's), and
+ * loads the given images into it from the machine's engine.
+ */
+export async function startPrivateEngine(prefix: string, images: string[], sizeMb = 1536): Promise<PrivateEngine> {
   // A short path: a unix socket path has a limit of about 108 bytes.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  // node-exporter runs as nobody: statfs of the data root needs search permission on its parents.
+  fs.chmodSync(dir, 0o755);
+  const dataRoot = path.join(dir, 'data');
+  const image = path.join(dir, 'data.ext4');
+  fs.mkdirSync(dataRoot);
+  fs.closeSync(fs.openSync(image, 'w'));
+  fs.truncateSync(image, sizeMb * 1024 * 1024);
+  await execa('mkfs.ext4', ['-q', '-F', image]);
+  // Mounted before the engine (and so before node-exporter's rbind of /) starts.
+  await execa('mount', ['-o', 'loop', image, dataRoot]);
   const host = `unix://${dir}/docker.sock`;
   const env = { ...process.env, DOCKER_HOST: host };
   const pidFile = path.join(dir, 'dockerd.pid');
@@ -49,7 +68,7 @@ export async function startPrivateEngine(prefix: string, images: string[]): Prom
   const start = async () => {
     const log = fs.openSync(path.join(dir, 'dockerd.log'), 'a');
     const args = [
-      `--data-root=${dir}/data`, `--exec-root=${dir}/exec`, `--pidfile=${pidFile}`, `-H`, host,
+      `--data-root=${dataRoot}`, `--exec-root=${dir}/exec`, `--pidfile=${pidFile}`, `-H`, host,
       '--iptables=false', '--ip-masq=false', '--bridge=none', `--cgroup-parent=/${path.basename(dir)}`,
     ];
     spawn('dockerd', args, { detached: true, stdio: ['ignore', log, log] }).unref();
@@ -68,6 +87,7 @@ export async function startPrivateEngine(prefix: string, images: string[]): Prom
   return {
     host,
     dir,
+    dataRoot,
     restart: async () => {
       await stopDaemon();
       await start();
