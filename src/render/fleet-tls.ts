@@ -1,9 +1,11 @@
 // TLS with client certificates and basic auth between central and a pull fleet's exporters
-// (fleet.tls: true), or between an agent fleet's agents and central's receiver (fleet-receiver.ts). node-exporter and dcgm-exporter serve HTTPS through exporter-toolkit's web
-// config (--web.config.file / DCGM_EXPORTER_WEB_CONFIG_FILE): server certificate of the host,
+// (fleet.tls: true), or between an agent fleet's agents and central's receiver (fleet-receiver.ts).
+// node-exporter and dcgm-exporter serve HTTPS through exporter-toolkit's web config
+// (--web.config.file / DCGM_EXPORTER_WEB_CONFIG_FILE): server certificate of the host,
 // client certificate required and verified against the fleet CA, and basic auth. Central scrapes
 // with the CA, its own host certificate and the password. Every piece of it is a Compose secret
-// whose value `up` takes from the host's .obsctl/fleet-hosts/HOST.json (obsctl fleet-certs); nothing is rendered.
+// whose value `up` takes from the host's .obsctl/fleet-hosts/HOST.json (obsctl fleet-certs);
+// nothing is rendered.
 //
 // Unlike obsctl's other secrets these are file secrets (bind mounts of .obsctl/fleet-tls/NAME),
 // rewritten in place by `up`: exporter-toolkit reads its web config and certificates on every TLS
