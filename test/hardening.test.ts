@@ -51,14 +51,16 @@ describe('hardened services', () => {
   it('runs the images’ own non-root users, read-only, and keeps node-exporter’s host mount read-only', () => {
     const s = stack({ gpu: 'none' }, { profile: 'none' }).services;
     expect([s.prometheus!.user, s.alertmanager!.user, s.grafana!.user, s['node-exporter']!.user]).toEqual(['65534:65534', '65534:65534', '472:0', '65534:65534']);
-    // Read-only unless Compose must copy secrets in (the Engine refuses that on a read-only root):
-    // Grafana gets its admin password that way, so it runs writable, with the reason as a label.
+    // Every service read-only, those with secrets too: they are file-sourced bind mounts (a
+    // Compose copy from an environment variable would be refused on a read-only root).
     for (const [name, x] of Object.entries(s)) {
-      const secrets = (x.secrets as unknown[] | undefined) ?? [];
-      expect(x.read_only, name).toBe(secrets.length === 0);
-      if (secrets.length) expect(x.labels?.['org.obsctl.hardening.exception'], name).toMatch(/secrets/);
+      expect(x.read_only, name).toBe(true);
+      expect(x.labels?.['org.obsctl.hardening.exception'], name).toBeUndefined();
     }
-    expect(s.grafana!.read_only).toBe(false);
+    expect(s.grafana!.secrets).toEqual(['grafana_admin_password']);
+    const { r } = stack({ gpu: 'none' }, { profile: 'none' });
+    const top = parse(r.files.find((f) => f.path === 'compose.yaml')!.content) as { secrets: Record<string, unknown> };
+    expect(top.secrets.grafana_admin_password).toEqual({ file: '../secrets/grafana_admin_password' });
     expect(s.grafana!.tmpfs).toEqual(['/tmp:mode=1777', '/var/log/grafana:mode=1777']);
     expect((s['node-exporter']!.volumes as string[]).every((v) => /:ro(,|$)/.test(v))).toBe(true);
   });

@@ -53,6 +53,17 @@ describe('secrets', () => {
     const second = resolveSecrets(secrets, new SecretsFile(store.file), { HOOK: 'https://hook' }, dir);
     expect(second.generated).toHaveLength(0);
     expect(second.env.OBSCTL_SECRET_GRAFANA_ADMIN_PASSWORD).toBe(first.env.OBSCTL_SECRET_GRAFANA_ADMIN_PASSWORD);
+    // Each value where its file-sourced Compose secret reads it: 0444 in a 0700 directory.
+    const files = path.join(dir, '.obsctl', 'secrets');
+    expect(fs.statSync(files).mode & 0o777).toBe(0o700);
+    expect(fs.readFileSync(path.join(files, 'target_t_password'), 'utf8')).toBe('from-file');
+    expect(fs.readFileSync(path.join(files, 'grafana_admin_password'), 'utf8')).toBe(first.env.OBSCTL_SECRET_GRAFANA_ADMIN_PASSWORD);
+    expect(fs.statSync(path.join(files, 'receiver_x_url')).mode & 0o777).toBe(0o444);
+    // A changed value is rewritten in place (a running container's bind mount sees it).
+    const inode = fs.statSync(path.join(files, 'receiver_x_url')).ino;
+    resolveSecrets(secrets, new SecretsFile(store.file), { HOOK: 'https://hook2' }, dir);
+    expect(fs.readFileSync(path.join(files, 'receiver_x_url'), 'utf8')).toBe('https://hook2');
+    expect(fs.statSync(path.join(files, 'receiver_x_url')).ino).toBe(inode);
   });
 });
 

@@ -12,6 +12,7 @@ import { secretsFor, type StackSecret } from './secrets.js';
 import { harden } from './hardening.js';
 import { isAgentFleet, receiverFlags, receiverPorts } from './agent.js';
 import { fleetSecretFile, fleetTlsOn, receiverService, webConfigPath } from './fleet-tls.js';
+import { stackSecretFile } from './secrets.js';
 import { receiverOn, receiverServiceDef } from './fleet-receiver.js';
 import { integrationServices, integrationVolumes } from '../integrations/index.js';
 
@@ -265,6 +266,6 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
       },
     },
     ...(Object.keys(volumes).length ? { volumes } : {}),
-    ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((s) => [s.name, 'fleet' in s.source ? { file: fleetSecretFile(s.name) } : { environment: s.envVar }])) } : {}),
+    ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((s) => [s.name, 'fleet' in s.source ? { file: fleetSecretFile(s.name) } : { file: stackSecretFile(s.name) }])) } : {}),
   };
 }

@@ -51,8 +51,6 @@ export const policies: Record<ServiceName, Policy> = {
   },
 };
 
-const secretsException = 'writable root filesystem: Compose copies its secrets into /run/secrets at create time, which the Engine refuses on a read-only root';
-
 /** Bytes of a size such as 2GB (powers of 1024, as Prometheus reads retention_size). */
 export function bytesOf(size: string): number {
   const m = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|PB|EB)$/.exec(size);
@@ -80,12 +78,9 @@ export function harden(name: string, service: Service, config: Config): Service 
   const limits = config.resources[kind];
   const memory = bytesOf(limits.memory);
   const capAdd = policy.capAdd?.(config) ?? [];
-  // Compose hands environment-sourced secrets over by copying them into /run/secrets after it
-  // creates the container, and the Engine refuses any copy onto a read-only root ("container
-  // rootfs is marked read-only"), even under a tmpfs, which exists only once the container runs.
-  const copiesSecrets = Array.isArray(service.secrets) && service.secrets.length > 0;
-  const readOnly = policy.readOnly && !copiesSecrets;
-  const exceptions = [policy.exception, policy.readOnly && copiesSecrets ? secretsException : undefined].filter(Boolean);
+  // Secrets are file-sourced bind mounts (render/secrets.ts), which work on a read-only root.
+  const readOnly = policy.readOnly;
+  const exceptions = [policy.exception].filter(Boolean);
   const out: Service = {
     ...service,
     ...(policy.privileged ? { privileged: true } : { cap_drop: ['ALL'], ...(capAdd.length ? { cap_add: capAdd } : {}) }),

@@ -1,8 +1,11 @@
-// How secrets reach containers: every secret becomes a Compose secret fed from an environment
-// variable that obsctl sets when it runs Compose (values read from the user's env var, the user's
-// file, or obsctl's generated secrets file). Compose then writes it into the container as
-// /run/secrets/<name>, mode 0444 inside the container only, readable by the non-root users the
-// images run as (a bind-mounted 0600 host file would not be). Nothing secret is ever rendered.
+// How secrets reach containers: every secret becomes a file-sourced Compose secret. At `up` obsctl
+// writes each value (from the user's env var, the user's file, or obsctl's generated secrets file)
+// to .obsctl/secrets/<name>, mode 0444 inside a 0700 directory: only the owner can reach it on the
+// host, and the engine (root) bind-mounts it read-only at /run/secrets/<name>, where the image's
+// non-root user can read it (a 0600 file would need chown to that uid, which a non-root obsctl
+// cannot do). A bind mount works on a read-only root; an environment-sourced secret does not
+// (Compose copies it in after create and the Engine refuses that on a read-only root), so every
+// service keeps read_only. Nothing secret is ever rendered: compose.yaml names the file only.
 import type { Config, SecretRef } from '../config/schema.js';
 import { secretRefs } from '../config/rules.js';
 import type { FleetSecretKind } from './fleet-tls.js';
@@ -20,6 +23,8 @@ export interface StackSecret {
 }
 
 export const secretPath = (name: string) => `/run/secrets/${name}`;
+/** Where Compose reads a secret from, relative to the stack directory (.obsctl/stack). */
+export const stackSecretFile = (name: string) => `../secrets/${name}`;
 export const envVarFor = (name: string) => `OBSCTL_SECRET_${name.toUpperCase()}`;
 
 export function stackSecrets(config: Config): StackSecret[] {
