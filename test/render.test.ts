@@ -60,7 +60,7 @@ describe('rendered compose stack', () => {
     expect(file('prometheus/prometheus.yml')).toContain('simulated: "true"');
   });
 
-  it('never renders a secret value, only Compose secrets from environment variables', () => {
+  it('never renders a secret value, only file-sourced Compose secrets obsctl writes at up', () => {
     const { file, r } = stack(
       { alertmanager: { receivers: [{ name: 'ops', type: 'slack', api_url: { env: 'SLACK_URL' }, channel: '#x' }] }, targets: [{ name: 'api', urls: ['a:1'], bearer_token: { file: '/t' } }] },
       { profile: 'none' },
@@ -68,7 +68,8 @@ describe('rendered compose stack', () => {
     expect(file('alertmanager/alertmanager.yml')).toContain('api_url_file: /run/secrets/receiver_ops_api_url');
     expect(file('prometheus/prometheus.yml')).toContain('credentials_file: /run/secrets/target_api_token');
     expect(r.secrets.map((s) => s.envVar)).toEqual(['OBSCTL_SECRET_TARGET_API_TOKEN', 'OBSCTL_SECRET_RECEIVER_OPS_API_URL', 'OBSCTL_SECRET_GRAFANA_ADMIN_PASSWORD']);
-    expect(file('compose.yaml')).toContain('environment: OBSCTL_SECRET_RECEIVER_OPS_API_URL');
+    expect(file('compose.yaml')).toContain('receiver_ops_api_url:\n    file: ../secrets/receiver_ops_api_url');
+    expect(file('compose.yaml')).not.toContain('environment: OBSCTL_SECRET_');
   });
 
   it('uses a registry prefix for every default image, and explicit overrides as written', () => {
