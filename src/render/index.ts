@@ -23,6 +23,7 @@ import { isAgentFleet, renderAgentConfig } from './agent.js';
 import { fleetSecrets } from './fleet-tls.js';
 import { integrationDashboards } from '../integrations/index.js';
 import { prometheusDatasourceUid } from './grafana.js';
+import { haPrometheusConfigs, isHaCentral, replicaConfigPath, storeUrl } from './ha.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -80,6 +81,11 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     for (const [path, text] of renderSloFiles(config)) rules.set(path, text);
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
     prometheus = renderPrometheusConfig(config, options, hasRules, place, identity(config, place));
+    if (isHaCentral(config, place)) {
+      const [a, b] = haPrometheusConfigs(prometheus);
+      prometheus = a as typeof prometheus;
+      files.set(replicaConfigPath, yamlFile('Prometheus replica b', b));
+    }
     files.set('prometheus/prometheus.yml', yamlFile('Prometheus', prometheus));
     for (const [path, text] of rules) files.set(path, text);
     if (place.role === 'central') {
@@ -89,7 +95,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
       }
     }
     files.set('alertmanager/alertmanager.yml', yamlFile('Alertmanager', renderAlertmanagerConfig(config)));
-    files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', renderDatasources(config)));
+    files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', isHaCentral(config, place) ? renderDatasources(config, storeUrl) : renderDatasources(config)));
     files.set('grafana/provisioning/dashboards/obsctl.yaml', yamlFile('Grafana dashboard provider', renderDashboardProvider()));
     for (const d of dashboards) {
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
