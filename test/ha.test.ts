@@ -71,6 +71,17 @@ describe('HA central', () => {
     ]);
   });
 
+  it('with fleet.tls the agents write to the TLS receiver alone, which forwards to both replicas', () => {
+    const tls: ConfigInput = { ...fleet(2), fleet: { mode: 'agent', tls: true, central: { replicas: 2 } } };
+    const central = host(tls, 'central-1', 'none');
+    const receiver = parse(central.file('prometheus-receiver/prometheus.yml')!) as Prom;
+    expect(receiver.remote_write!.map((w) => w.url)).toEqual(['http://prometheus:9090/api/v1/write', 'http://prometheus-b:9090/api/v1/write']);
+    // Replica b is not published on central's address: only the receiver is.
+    expect(central.services['prometheus-b']!.ports).toEqual(['127.0.0.1:9190:9090']);
+    const node = parse(host(tls, 'spark-a', 'gb10').file('prometheus/prometheus.yml')!) as Prom;
+    expect(node.remote_write!.map((w) => w.url)).toEqual(['https://10.0.0.10:9090/api/v1/write']);
+  });
+
   it('one replica (the default) renders none of it', () => {
     const { services, file, r } = host(fleet(), 'central-1', 'none');
     expect(Object.keys(services)).not.toContain('prometheus-b');

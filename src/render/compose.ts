@@ -11,7 +11,8 @@ import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
 import { harden } from './hardening.js';
 import { isAgentFleet, receiverFlags, receiverPorts } from './agent.js';
-import { fleetSecretFile, fleetTlsOn, webConfigPath } from './fleet-tls.js';
+import { fleetSecretFile, fleetTlsOn, receiverService, webConfigPath } from './fleet-tls.js';
+import { receiverOn, receiverServiceDef } from './fleet-receiver.js';
 import { integrationServices, integrationVolumes } from '../integrations/index.js';
 import { haServices, haVolumes, isHaCentral } from './ha.js';
 
@@ -60,7 +61,7 @@ interface Ctx {
 export const onNetwork = { networks: [networkName] };
 
 function prometheus({ config, secrets, place }: Ctx): Service {
-  if (place.role === 'node') return agentPrometheus(config);
+  if (place.role === 'node') return agentPrometheus(config, secrets);
   return {
     ...base(config, 'prometheus', secrets),
     command: [
@@ -87,9 +88,9 @@ function prometheus({ config, secrets, place }: Ctx): Service {
  * in a volume. Not published: nothing queries an agent (it has no query API); a changed config
  * restarts it (the WAL carries what was not sent yet across the restart).
  */
-function agentPrometheus(config: Config): Service {
+function agentPrometheus(config: Config, secrets: StackSecret[]): Service {
   return {
-    ...base(config, 'prometheus', []),
+    ...base(config, 'prometheus', secrets),
     command: ['--agent', '--config.file=/etc/prometheus/prometheus.yml', '--storage.agent.path=/prometheus'],
     volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
     healthcheck: wgetCheck('http://127.0.0.1:9090/-/ready'),
@@ -249,6 +250,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
   ];
   const built = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, build(ctx)]));
   if (full) Object.assign(built, integrationServices(config, secrets));
+  if (receiverOn(config, place)) built[receiverService] = receiverServiceDef(config, place, secrets, onNetwork);
   // HA central: second replicas, the Alertmanager cluster and the deduplicating store (src/render/ha.ts).
   const ha = isHaCentral(config, place);
   if (ha) Object.assign(built, haServices(config, place, built, secrets));
@@ -256,6 +258,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
   const services = Object.fromEntries(Object.entries(built).map(([name, s]) => [name, harden(name, s, config)]));
   const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {}, ...integrationVolumes(config) } : agent ? { 'prometheus-data': {} } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
+  if (receiverOn(config, place)) volumes[`${receiverService}-data`] = {};
   if (ha) Object.assign(volumes, haVolumes);
   return {
     name: projectName(config, place.self?.name),

@@ -12,6 +12,7 @@ import { seconds } from '../duration.js';
 import { base, onNetwork, wgetCheck, type Service } from './compose.js';
 import type { Placement } from './inventory.js';
 import { isAgentFleet } from './agent.js';
+import { agentTlsOn } from './fleet-tls.js';
 import type { StackSecret } from './secrets.js';
 
 export const isHaCentral = (config: Config, place: Placement) => place.role !== 'node' && config.fleet.central.replicas === 2;
@@ -22,10 +23,20 @@ export const replicaConfigPath = 'prometheus/prometheus-b.yml';
 const replicaLabel = 'replica';
 const dropReplica = [{ action: 'labeldrop', regex: replicaLabel }];
 
-/** Where an agent node remote-writes in an HA fleet, besides replica a (receiverUrl). */
+/**
+ * Where an agent node remote-writes in an HA fleet, besides replica a (receiverUrl). With
+ * fleet.tls the agents write to central's TLS receiver only, which forwards to both replicas.
+ */
 export function replicaBReceiverUrl(config: Config): string | undefined {
   const c = config.hosts.find((h) => h.role === 'central');
-  return c && config.fleet.central.replicas === 2 ? `http://${c.address}:${config.fleet.central.ports.prometheus_b}/api/v1/write` : undefined;
+  return c && config.fleet.central.replicas === 2 && !agentTlsOn(config) ? `http://${c.address}:${config.fleet.central.ports.prometheus_b}/api/v1/write` : undefined;
+}
+
+/** The TLS receiver's config (render/fleet-receiver.ts) forwarding to replica b as well. */
+export function haReceiverConfig(receiver: Record<string, unknown>): Record<string, unknown> {
+  const writes = (receiver.remote_write ?? []) as Record<string, unknown>[];
+  const toB = writes.filter((w) => w.url === 'http://prometheus:9090/api/v1/write').map((w) => ({ ...w, name: `${String(w.name)}-b`, url: 'http://prometheus-b:9090/api/v1/write' }));
+  return { ...receiver, remote_write: [...writes, ...toB] };
 }
 
 type PromConfig = Record<string, unknown> & { global: Record<string, unknown>; scrape_configs: Record<string, unknown>[]; remote_write?: unknown[] };
@@ -77,7 +88,7 @@ export function haServices(config: Config, place: Placement, built: Record<strin
   const amA = built.alertmanager!;
   const replicaOf = (s: Service, name: string, of: string): Service => ({ ...s, labels: { ...s.labels, 'org.obsctl.service': name, 'org.obsctl.replica-of': of } });
   const self = place.self;
-  const receiverB = isAgentFleet(config) && self && config.listen !== '0.0.0.0' && config.listen !== self.address ? [`${self.address}:${ports.prometheus_b}:9090`] : [];
+  const receiverB = isAgentFleet(config) && !agentTlsOn(config) && self && config.listen !== '0.0.0.0' && config.listen !== self.address ? [`${self.address}:${ports.prometheus_b}:9090`] : [];
   const cluster = (peer: string) => ['--cluster.listen-address=0.0.0.0:9094', `--cluster.peer=${peer}:9094`];
   const amCommand = (peer: string) => [...(amA.command ?? []).filter((c) => !c.startsWith('--cluster.')), ...cluster(peer)];
   return {

@@ -72,6 +72,7 @@ export const goMemLimit = (limitBytes: number) => `${Math.floor((limitBytes * go
 
 /** The policy a rendered service runs under (the simulated GPU exporter has the simulator's). */
 export function policyName(name: string, service: Service): ServiceName {
+  if (name === 'prometheus-receiver') return 'prometheus'; // central's TLS receiver is a Prometheus (render/fleet-receiver.ts)
   if (service.labels?.['org.obsctl.simulated'] === 'true') return 'dcgm-simulator';
   // An HA central's second replica (prometheus-b, alertmanager-b) runs as its first does.
   return (service.labels?.['org.obsctl.replica-of'] ?? name) as ServiceName;
