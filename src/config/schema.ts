@@ -296,6 +296,11 @@ export const configSchema = z
         evaluation_interval: positiveDuration.default('15s'),
         retention_time: positiveDuration.default('30d'),
         retention_size: byteSize.default('20GB'),
+        data_filesystem: z
+          .string()
+          .regex(/^\/[^"'\\\n]+$/, 'an absolute host path below / without quotes or backslashes')
+          .default('/var/lib/docker')
+          .describe("host path that holds Prometheus' data volume: Docker's data root (docker info -f '{{.DockerRootDir}}'); PrometheusDiskFillingUp watches the filesystem holding it"),
         external_labels: labels.default({}),
         remote_write: z.array(remoteWrite).default([]),
         otlp: prometheusOtlp,
