@@ -27,6 +27,8 @@ function included(config: Config, file: string, gpu: boolean, profile: GpuProfil
   const fileProfile = profileOf(name);
   if (fileProfile && fileProfile !== profile) return false;
   if (pack === 'recording') return true;
+  // An HA central's replica and cluster alerts (stack/ha.rules.yml, src/render/ha.ts) only there.
+  if (pack === 'stack' && name.startsWith('ha.') && config.fleet.central.replicas !== 2) return false;
   if (pack === 'host' && !config.exporters.node.enabled) return false;
   if (isIntegrationPack(pack) && !integrationConfigured(config, pack)) return false;
   const settings = (config.alerts as Record<string, { enabled: boolean } | undefined>)[pack];
