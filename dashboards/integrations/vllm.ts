@@ -16,13 +16,10 @@ export const vllmKvCache = (s: string) => `(vllm:kv_cache_usage_perc${s} or vllm
 export const vllmItlRate = (s: string, range: string) =>
   `(rate(vllm:inter_token_latency_seconds_bucket${s}[${range}]) or rate(vllm:time_per_output_token_seconds_bucket${s}[${range}]))`;
 
-export function vllmDashboard(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): DashboardFile {
-  const S = `{${sel('host', 'instance', 'model_name')}}`;
+/** The GPU panels of the host an inference server runs on (DCGM series carry the same `host` label). */
+export function sameHostGpuPanels(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): Array<ReturnType<typeof row> | ReturnType<typeof timeseriesPanel>> {
   const H = `{${sel('host')}}`;
-  const rate = (m: string) => `rate(${m}${S}[$__rate_interval])`;
-  const q = (p: number, m: string) => `histogram_quantile(${p}, sum by (le) (${rate(`${m}_bucket`)}))`;
-  const itl = (p: number) => `histogram_quantile(${p}, sum by (le) (${vllmItlRate(S, '$__rate_interval')}))`;
-  const gpuPanels = gpu === 'none'
+  return gpu === 'none'
     ? []
     : [
         row('GPU of the same host'),
@@ -33,6 +30,14 @@ export function vllmDashboard(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): Das
           ? timeseriesPanel(uid, 'GPU temperature', [{ expr: `max by (host, gpu) (DCGM_FI_DEV_GPU_TEMP${H})`, legend: '{{host}} GPU {{gpu}}' }], { unit: UNITS.celsius, w: 8 })
           : timeseriesPanel(uid, 'GPU memory used', [{ expr: `sum by (host, gpu) (DCGM_FI_DEV_FB_USED${H}) * 1048576`, legend: '{{host}} GPU {{gpu}}' }], { unit: UNITS.bytes, min: 0, w: 8 }),
       ];
+}
+
+export function vllmDashboard(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): DashboardFile {
+  const S = `{${sel('host', 'instance', 'model_name')}}`;
+  const rate = (m: string) => `rate(${m}${S}[$__rate_interval])`;
+  const q = (p: number, m: string) => `histogram_quantile(${p}, sum by (le) (${rate(`${m}_bucket`)}))`;
+  const itl = (p: number) => `histogram_quantile(${p}, sum by (le) (${vllmItlRate(S, '$__rate_interval')}))`;
+  const gpuPanels = sameHostGpuPanels(uid, gpu);
   return finish({
     uid: VLLM_UID,
     title: 'obsctl / vLLM',

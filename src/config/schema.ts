@@ -121,7 +121,7 @@ const thresholds = {
 
 const enabled = z.boolean().default(true);
 
-export const alertPackNames = ['gpu', 'host', 'app', 'stack', 'postgres', 'redis', 'pushgateway', 'vllm'] as const;
+export const alertPackNames = ['gpu', 'host', 'app', 'stack', 'postgres', 'redis', 'pushgateway', 'vllm', 'sglang'] as const;
 export type AlertPackName = (typeof alertPackNames)[number];
 
 // Prometheus 3's OTLP metrics receiver (POST /api/v1/otlp/v1/metrics on the Prometheus port, so only
@@ -313,6 +313,7 @@ export const configSchema = z
         redis: z.strictObject({ enabled, ...thresholds.redis }).prefault({}),
         pushgateway: z.strictObject({ enabled, ...thresholds.pushgateway }).prefault({}),
         vllm: z.strictObject({ enabled, ...thresholds.vllm }).prefault({}),
+        sglang: z.strictObject({ enabled, ...thresholds.sglang }).prefault({}),
       })
       .prefault({}),
   })
