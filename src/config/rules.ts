@@ -1,25 +1,18 @@
 // Cross-field rules: what the schema alone cannot say. Each rule is a small pure function of the
 // normalized config (and the raw input, to tell "the user asked for this" from "a default").
 import { integrationSecrets } from '../integrations/index.js';
-import type { ConfigIssue } from './issues.js';
+import { ruleIssue, type RuleIssue } from './rule-issue.js';
 import type { Config, SecretRef } from './schema.js';
 import { hostPorts, reservedLabels, webhookPort } from './rules-overlap.js';
 import { sloConfigRules } from '../slo/checks.js';
 
-export type RuleIssue = ConfigIssue & { at?: PropertyKey[] };
+export type { RuleIssue };
 type Rule = (config: Config, raw: unknown) => RuleIssue[];
 
 /** Jobs the stack defines itself; an app target may not take these names. */
 export const stackJobNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox'];
 
-const issue = (at: PropertyKey[], code: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): RuleIssue => ({
-  code,
-  severity,
-  path: at.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '['),
-  message,
-  ...(hint ? { hint } : {}),
-  at,
-});
+const issue = ruleIssue;
 
 function rawAt(raw: unknown, path: PropertyKey[]): unknown {
   let v = raw;
