@@ -133,9 +133,19 @@ const inventory: Rule = (config) => {
   return out;
 };
 
+// Agent fleet with TLS: central's receiver is published on central's address at ports.prometheus,
+// where a UI published on every address (or that one) already is (src/render/fleet-receiver.ts).
+const receiverPortClash: Rule = (c) => {
+  const central = c.hosts.find((h) => h.role === 'central');
+  if (!central || c.fleet.mode !== 'agent' || !c.fleet.tls || c.fleet.receiver_port !== undefined) return [];
+  if (c.listen !== '0.0.0.0' && c.listen !== central.address) return [];
+  return [issue(['fleet', 'tls'], 'port_clash', `the TLS remote-write receiver would take port ${c.ports.prometheus} on ${central.address}, where Prometheus's UI is published (listen: ${c.listen})`, 'Set fleet.receiver_port to a free port, or listen to 127.0.0.1.')];
+};
+
 export const rules: Rule[] = [
   inventory,
   portClash,
+  receiverPortClash,
   duplicateJobs,
   (c) => duplicateNames(c.alertmanager.receivers, ['alertmanager', 'receivers'], 'receiver', ['null', 'obsctl-verify']),
   (c) => duplicateNames(c.prometheus.remote_write, ['prometheus', 'remote_write'], 'remote_write'),
