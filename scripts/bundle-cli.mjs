@@ -65,11 +65,18 @@ await build({
 const sdkBuilt = createRequire(import.meta.url)(dashboardsCjs);
 const { buildDashboards, profileCapabilities } = sdkBuilt;
 const datasourceUid = 'obsctl-prometheus'; // src/render/grafana.ts prometheusDatasourceUid
+// Each prebuilt set is a JSON file beside the bundle, read when asked for: as string literals inside
+// the bundle they were ~500 kB of JavaScript every command loaded (issue 15).
+const prebuiltDir = path.join(outdir, 'dashboards');
+fs.rmSync(prebuiltDir, { recursive: true, force: true });
+fs.mkdirSync(prebuiltDir, { recursive: true });
 const prebuilt = {};
 for (const profile of ['none', 'nvidia', 'gb10']) {
   for (const anomalies of [false, true]) {
     const json = JSON.stringify(buildDashboards({ profile, datasourceUid, slos: [], anomalies }));
-    prebuilt[dashboardsKey({ profile, datasourceUid, slos: [], anomalies })] = json;
+    const file = `${profile}${anomalies ? '-anomalies' : ''}.json`;
+    fs.writeFileSync(path.join(prebuiltDir, file), json);
+    prebuilt[dashboardsKey({ profile, datasourceUid, slos: [], anomalies })] = file;
     // What the stand-in below relies on: a GPU reporting the profile's expected counters gets these.
     const gpu = profile === 'none' ? undefined : profileCapabilities(profile);
     if (gpu && JSON.stringify(buildDashboards({ profile, datasourceUid, gpu, slos: [], anomalies })) !== json) throw new Error(`dashboards for ${profile} with its expected counters differ from the default ones: update scripts/bundle-cli.mjs`);
@@ -86,6 +93,7 @@ function prebuiltDashboards() {
         resolveDir: root,
         loader: 'js',
         contents: `import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './src/paths.ts';
 import { profileCapabilities } from './src/render/capabilities.ts';
@@ -95,7 +103,7 @@ export function buildDashboards(opts) {
   // The GPU's reported counters equal to the profile's expected ones build the same dashboards.
   const plain = opts.gpu && opts.profile !== 'none' && JSON.stringify(opts.gpu) === JSON.stringify(profileCapabilities(opts.profile)) ? { ...opts, gpu: undefined } : opts;
   const hit = prebuilt[dashboardsKey(plain)];
-  if (hit) return JSON.parse(hit);
+  if (hit) return JSON.parse(fs.readFileSync(path.join(packageRoot, 'dist', 'src', 'cli', 'dashboards', hit), 'utf8'));
   return createRequire(import.meta.url)(path.join(packageRoot, 'dist', 'src', 'cli', 'dashboards.cjs')).buildDashboards(opts);
 }
 `,
@@ -130,6 +138,20 @@ function deferredIntegrationDashboards() {
   };
 }
 
+/**
+ * zod's translated error messages (40-odd locales, ~370 kB bundled): obsctl's errors are its own,
+ * in English, so only zod's English locale (its default) is kept.
+ */
+function zodEnglishOnly() {
+  return {
+    name: 'zod-english-only',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ resolveDir: path.dirname(args.path), loader: 'js', contents: `export { default as en } from './en.js';` }));
+    },
+  };
+}
+
 /** Every option that changes the dashboards, in a fixed order (undefined and absent alike). */
 function dashboardsKey(o) {
   return JSON.stringify([o.profile, o.datasourceUid, o.gpu ?? null, o.slos ?? [], o.anomalies ?? false]);
@@ -144,7 +166,7 @@ await build({
   platform: 'node',
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
+  plugins: [zodEnglishOnly(), prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url);" },
   allowOverwrite: true,
