@@ -77,6 +77,16 @@ describe('judging a young stack', () => {
     expect(judge([emptyPanels], undefined)).toEqual([emptyPanels]);
   });
 
+  it('gives rule state and recorded series one evaluation after a reload of an old stack; scrapes not', () => {
+    const reloaded: WarmupModel = { ...model, configLoadedAt: model.startedAt + 600_000 };
+    expect(readyAt(notEvaluated, reloaded)).toBe(reloaded.configLoadedAt! + (15 + slackSeconds) * 1000);
+    expect(readyAt(emptyPanels, reloaded)).toBe(reloaded.configLoadedAt! + (15 + slackSeconds) * 1000);
+    expect(readyAt(refused, reloaded)).toBe(model.startedAt + (120 + slackSeconds) * 1000);
+    const justAfter = judge([notEvaluated, refused], reloaded, reloaded.configLoadedAt! + 1_000);
+    expect(justAfter.map((c) => c.status)).toEqual(['pending', 'fail']);
+    expect(judge([notEvaluated], reloaded, reloaded.configLoadedAt! + 30_000)[0]!.status).toBe('fail');
+  });
+
   it('reports pending apart: not failed (exit 0), skipped in JUnit, counted in JSON', () => {
     const checks = judge([emptyPanels, pass('services', 'up', 'ok')], model, model.startedAt);
     expect(summaryLine(checks)).toBe('1 passed, 0 failed, 0 warned, 0 skipped, 1 pending (warming up)');

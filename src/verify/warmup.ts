@@ -9,6 +9,11 @@ import type { VerifyCheck } from './types.js';
 export interface WarmupModel {
   /** When the stack's newest container (or Prometheus) started, ms since the epoch. */
   startedAt: number;
+  /**
+   * When Prometheus last loaded its config (a reload), ms since the epoch. A rule group the reload
+   * changed starts evaluating afresh, and the series it records are stale until it has.
+   */
+  configLoadedAt?: number;
   intervals: Intervals;
   evaluationSeconds: number;
 }
@@ -26,7 +31,10 @@ export function readyAt(check: VerifyCheck, m: WarmupModel): number | undefined 
   for (const job of needs.jobs ?? []) seconds = Math.max(seconds, 2 * (m.intervals.scrape.get(job) ?? maxScrape));
   if (needs.evaluation) seconds = Math.max(seconds, m.evaluationSeconds);
   for (const q of needs.queries ?? []) seconds = Math.max(seconds, queryReadiness(q, m.intervals).seconds);
-  return m.startedAt + (seconds + slackSeconds) * 1000;
+  const at = m.startedAt + (seconds + slackSeconds) * 1000;
+  // After a reload: one evaluation for rule state and recorded series (queries read those too).
+  const afterReload = m.configLoadedAt !== undefined && (needs.evaluation || needs.queries?.length) ? m.configLoadedAt + (m.evaluationSeconds + slackSeconds) * 1000 : 0;
+  return Math.max(at, afterReload);
 }
 
 /** Failing checks whose data cannot exist yet become pending ("ready in ~N s"); the rest stay. */
