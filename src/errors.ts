@@ -51,7 +51,14 @@ export const errors = {
     new UserError(
       'FLEET_TLS_MISSING',
       `fleet.tls is on but ${what} is not in ${file}.`,
-      'Run `obsctl fleet-certs` on the machine that holds the fleet CA (it writes .obsctl/fleet-tls.json beside obsctl.yaml, mode 0600), then copy that file to this host\'s .obsctl/ and run the command again.',
+      'Run `obsctl fleet-certs` on the machine that holds the fleet CA (.obsctl/fleet-ca.json; it writes one .obsctl/fleet-hosts/HOST.json per host, mode 0600), copy this host\'s file to the same path here, and run the command again.',
+      ExitCode.badInput,
+    ),
+  fleetTlsLegacy: (legacy: string, wanted: string) =>
+    new UserError(
+      'FLEET_TLS_LEGACY',
+      `${legacy} is the old fleet TLS file, which carries the fleet CA's private key to every host; obsctl now reads this host's own ${wanted}.`,
+      'On the machine that holds the fleet CA run `obsctl fleet-certs` (it migrates the old file into .obsctl/fleet-ca.json, which stays there, and one .obsctl/fleet-hosts/HOST.json per host, keeping every certificate and password), copy this host\'s file here, delete the old file on this host, and run the command again.',
       ExitCode.badInput,
     ),
   usage: (message: string, hint?: string) => new UserError('USAGE', message, hint, ExitCode.badInput),

@@ -154,9 +154,9 @@ export async function run(argv: string[]): Promise<number> {
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/gpu.js')).gpuRecord(o), o.json));
 
-  command('fleet-certs', 'fleet.tls: create the fleet CA and a certificate per inventory host (.obsctl/fleet-tls.json, 0600); --rotate re-issues them')
+  command('fleet-certs', 'fleet.tls: the fleet CA (.obsctl/fleet-ca.json, stays here) and a bundle per host to copy there (.obsctl/fleet-hosts/HOST.json, 0600)')
     .option('--rotate', "re-issue every host's certificate (same CA: no failed scrape while hosts update)", false)
-    .option('--rotate-ca', 'also a new CA; the old one stays trusted until the next CA rotation', false)
+    .option('--rotate-ca', 'a new CA, trusted beside the old one; certificates move to it with the next --rotate', false)
     .addOption(jsonOption())
     .action(async (o) => done((await import('./commands/fleet-certs.js')).fleetCertsCommand(o), o.json));
 

@@ -1,16 +1,9 @@
 // Cross-field rules for settings that each look fine alone but collide: a port used twice on one
 // address, a label obsctl sets itself, an exporter published on every interface.
-import type { RuleIssue } from './rules.js';
+import { ruleIssue, type RuleIssue } from './rule-issue.js';
 import type { Config } from './schema.js';
 
-const issue = (at: PropertyKey[], code: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): RuleIssue => ({
-  code,
-  severity,
-  path: at.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '['),
-  message,
-  ...(hint ? { hint } : {}),
-  at,
-});
+const issue = ruleIssue;
 
 /** verify's webhook and node-exporter both listen on the stack gateway address. */
 export function webhookPort(config: Config): RuleIssue[] {

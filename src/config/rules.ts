@@ -1,25 +1,18 @@
 // Cross-field rules: what the schema alone cannot say. Each rule is a small pure function of the
 // normalized config (and the raw input, to tell "the user asked for this" from "a default").
 import { integrationSecrets } from '../integrations/index.js';
-import type { ConfigIssue } from './issues.js';
+import { ruleIssue, type RuleIssue } from './rule-issue.js';
 import type { Config, SecretRef } from './schema.js';
 import { hostPorts, reservedLabels, webhookPort } from './rules-overlap.js';
 import { sloConfigRules } from '../slo/checks.js';
 
-export type RuleIssue = ConfigIssue & { at?: PropertyKey[] };
+export type { RuleIssue };
 type Rule = (config: Config, raw: unknown) => RuleIssue[];
 
 /** Jobs the stack defines itself; an app target may not take these names. */
 export const stackJobNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox'];
 
-const issue = (at: PropertyKey[], code: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): RuleIssue => ({
-  code,
-  severity,
-  path: at.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '['),
-  message,
-  ...(hint ? { hint } : {}),
-  at,
-});
+const issue = ruleIssue;
 
 function rawAt(raw: unknown, path: PropertyKey[]): unknown {
   let v = raw;
@@ -140,9 +133,19 @@ const inventory: Rule = (config) => {
   return out;
 };
 
+// Agent fleet with TLS: central's receiver is published on central's address at ports.prometheus,
+// where a UI published on every address (or that one) already is (src/render/fleet-receiver.ts).
+const receiverPortClash: Rule = (c) => {
+  const central = c.hosts.find((h) => h.role === 'central');
+  if (!central || c.fleet.mode !== 'agent' || !c.fleet.tls || c.fleet.receiver_port !== undefined) return [];
+  if (c.listen !== '0.0.0.0' && c.listen !== central.address) return [];
+  return [issue(['fleet', 'tls'], 'port_clash', `the TLS remote-write receiver would take port ${c.ports.prometheus} on ${central.address}, where Prometheus's UI is published (listen: ${c.listen})`, 'Set fleet.receiver_port to a free port, or listen to 127.0.0.1.')];
+};
+
 export const rules: Rule[] = [
   inventory,
   portClash,
+  receiverPortClash,
   duplicateJobs,
   (c) => duplicateNames(c.alertmanager.receivers, ['alertmanager', 'receivers'], 'receiver', ['null', 'obsctl-verify']),
   (c) => duplicateNames(c.prometheus.remote_write, ['prometheus', 'remote_write'], 'remote_write'),

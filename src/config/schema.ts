@@ -172,7 +172,10 @@ const fleetSchema = z
     tls: z
       .boolean()
       .default(false)
-      .describe('pull mode: exporters serve HTTPS with client certificates and basic auth; certificates from `obsctl fleet-certs`'),
+      .describe('pull: exporters serve HTTPS with client certificates and basic auth; agent: remote write to central does; certificates from `obsctl fleet-certs`'),
+    receiver_port: port
+      .optional()
+      .describe('agent fleet with tls: port of the TLS remote-write receiver on central\'s address (default ports.prometheus; needed when listen is 0.0.0.0 or central\'s address)'),
   })
   .prefault({});
 

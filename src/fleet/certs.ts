@@ -40,7 +40,8 @@ export function issueCa(fleet: string, now: Date): KeyPair {
   cert.publicKey = k.publicKey;
   cert.serialNumber = serial();
   validity(cert, now, caValidityDays);
-  const subject = [{ name: 'commonName', value: `obsctl fleet CA ${fleet} ${now.toISOString().slice(0, 10)}` }];
+  // Unique per CA: during a CA rotation two CAs are trusted at once, and chains are built by name.
+  const subject = [{ name: 'commonName', value: `obsctl fleet CA ${fleet} ${now.toISOString().slice(0, 19)}Z ${randomBytes(3).toString('hex')}` }];
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([

@@ -7,6 +7,8 @@
 import type { Config, HostEntry } from '../config/schema.js';
 import type { Placement } from './inventory.js';
 import { nodeExporterAddress } from './network.js';
+import { agentTlsOn, agentWriteAuth } from './fleet-tls.js';
+import { receiverPort } from './fleet-receiver.js';
 
 export const isAgentFleet = (config: Config) => config.hosts.length > 0 && config.fleet.mode === 'agent';
 
@@ -19,7 +21,8 @@ const central = (config: Config): HostEntry | undefined => config.hosts.find((h)
 export function receiverUrl(config: Config): string {
   const c = central(config);
   if (!c) throw new Error('render: an agent fleet needs a central host');
-  return `http://${c.address}:${config.ports.prometheus}/api/v1/write`;
+  // With fleet.tls the agents write to central's TLS receiver (render/fleet-receiver.ts).
+  return agentTlsOn(config) ? `https://${c.address}:${receiverPort(config)}/api/v1/write` : `http://${c.address}:${config.ports.prometheus}/api/v1/write`;
 }
 
 /** Central's extra Prometheus flag in an agent fleet. */
@@ -28,7 +31,8 @@ export const receiverFlags = (config: Config, place: Placement): string[] =>
 
 /** Central's Prometheus published on its inventory address, where the agents reach it. */
 export function receiverPorts(config: Config, place: Placement): string[] {
-  if (place.role !== 'central' || !isAgentFleet(config) || !place.self) return [];
+  // With fleet.tls the receiver is published there instead; Prometheus stays on `listen`.
+  if (place.role !== 'central' || !isAgentFleet(config) || !place.self || agentTlsOn(config)) return [];
   // Already reachable there when the UI listens on every address or on that one.
   if (config.listen === '0.0.0.0' || config.listen === place.self.address) return [];
   return [`${place.self.address}:${config.ports.prometheus}:9090`];
@@ -70,6 +74,7 @@ export function renderAgentConfig(config: Config, place: Placement, identity: Re
         url: receiverUrl(config),
         // Retries back off to 10 s at most, so a returning central gets the backlog within seconds.
         queue_config: { capacity: 10000, max_shards: 10, max_samples_per_send: 2000, max_backoff: '10s' },
+        ...(agentTlsOn(config) ? agentWriteAuth(self.name) : {}),
       },
     ],
   };

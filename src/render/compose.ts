@@ -11,7 +11,8 @@ import { projectName, type Placement } from './inventory.js';
 import { secretsFor, type StackSecret } from './secrets.js';
 import { harden } from './hardening.js';
 import { isAgentFleet, receiverFlags, receiverPorts } from './agent.js';
-import { fleetSecretFile, fleetTlsOn, webConfigPath } from './fleet-tls.js';
+import { fleetSecretFile, fleetTlsOn, receiverService, webConfigPath } from './fleet-tls.js';
+import { receiverOn, receiverServiceDef } from './fleet-receiver.js';
 import { integrationServices, integrationVolumes } from '../integrations/index.js';
 
 /** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
@@ -59,7 +60,7 @@ interface Ctx {
 export const onNetwork = { networks: [networkName] };
 
 function prometheus({ config, secrets, place }: Ctx): Service {
-  if (place.role === 'node') return agentPrometheus(config);
+  if (place.role === 'node') return agentPrometheus(config, secrets);
   return {
     ...base(config, 'prometheus', secrets),
     command: [
@@ -86,9 +87,9 @@ function prometheus({ config, secrets, place }: Ctx): Service {
  * in a volume. Not published: nothing queries an agent (it has no query API); a changed config
  * restarts it (the WAL carries what was not sent yet across the restart).
  */
-function agentPrometheus(config: Config): Service {
+function agentPrometheus(config: Config, secrets: StackSecret[]): Service {
   return {
-    ...base(config, 'prometheus', []),
+    ...base(config, 'prometheus', secrets),
     command: ['--agent', '--config.file=/etc/prometheus/prometheus.yml', '--storage.agent.path=/prometheus'],
     volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
     healthcheck: wgetCheck('http://127.0.0.1:9090/-/ready'),
@@ -248,10 +249,12 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
   ];
   const built = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, build(ctx)]));
   if (full) Object.assign(built, integrationServices(config, secrets));
+  if (receiverOn(config, place)) built[receiverService] = receiverServiceDef(config, place, secrets, onNetwork);
   // Least privilege, limits and log rotation: the same for every service, integrations included (src/render/hardening.ts).
   const services = Object.fromEntries(Object.entries(built).map(([name, s]) => [name, harden(name, s, config)]));
   const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {}, ...integrationVolumes(config) } : agent ? { 'prometheus-data': {} } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
+  if (receiverOn(config, place)) volumes[`${receiverService}-data`] = {};
   return {
     name: projectName(config, place.self?.name),
     services,

@@ -12,6 +12,7 @@ import { fileSdGroups, type Placement } from './inventory.js';
 import { manifestVersion, type ManifestService, type StackManifest } from './manifest.js';
 import { gatewayAddress } from './network.js';
 import { agentNodes } from './agent.js';
+import { agentTlsOn } from './fleet-tls.js';
 import type { GpuProfile } from './profile.js';
 import type { StackSecret } from './secrets.js';
 import { describeHardening } from './hardening.js';
@@ -95,6 +96,8 @@ export function describeStack(input: DescribeInput): StackManifest {
     host: h.name,
     jobs: [...(config.exporters.node.enabled ? ['node-exporter'] : []), ...(h.gpu !== 'none' && config.exporters.dcgm.enabled ? ['dcgm-exporter'] : [])],
     intervalSeconds: seconds(config.prometheus.scrape_interval),
+    // fleet.tls: central's Prometheus takes remote write only through the TLS receiver (render/fleet-receiver.ts).
+    ...(agentTlsOn(config) ? { tls: true } : {}),
   }));
   const ruleGroups = [...input.ruleFiles]
     .filter(([p]) => p.startsWith('prometheus/rules/'))

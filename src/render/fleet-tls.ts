@@ -1,9 +1,11 @@
 // TLS with client certificates and basic auth between central and a pull fleet's exporters
-// (fleet.tls: true). node-exporter and dcgm-exporter serve HTTPS through exporter-toolkit's web
-// config (--web.config.file / DCGM_EXPORTER_WEB_CONFIG_FILE): server certificate of the host,
+// (fleet.tls: true), or between an agent fleet's agents and central's receiver (fleet-receiver.ts).
+// node-exporter and dcgm-exporter serve HTTPS through exporter-toolkit's web config
+// (--web.config.file / DCGM_EXPORTER_WEB_CONFIG_FILE): server certificate of the host,
 // client certificate required and verified against the fleet CA, and basic auth. Central scrapes
 // with the CA, its own host certificate and the password. Every piece of it is a Compose secret
-// whose value `up` takes from .obsctl/fleet-tls.json (obsctl fleet-certs); nothing is rendered.
+// whose value `up` takes from the host's .obsctl/fleet-hosts/HOST.json (obsctl fleet-certs);
+// nothing is rendered.
 //
 // Unlike obsctl's other secrets these are file secrets (bind mounts of .obsctl/fleet-tls/NAME),
 // rewritten in place by `up`: exporter-toolkit reads its web config and certificates on every TLS
@@ -17,6 +19,10 @@ import { envVarFor, secretPath, type StackSecret } from './secrets.js';
 export type FleetSecretKind = 'cert' | 'key' | 'ca' | 'web_config' | 'password';
 
 export const fleetTlsOn = (config: Config) => config.hosts.length > 0 && config.fleet.mode === 'pull' && config.fleet.tls;
+/** Agent fleet with fleet.tls: remote write to central over TLS with client certificates and basic auth (render/fleet-receiver.ts). */
+export const agentTlsOn = (config: Config) => config.hosts.length > 0 && config.fleet.mode === 'agent' && config.fleet.tls;
+/** Central's TLS remote-write receiver in an agent fleet with fleet.tls. */
+export const receiverService = 'prometheus-receiver';
 
 const secret = (kind: FleetSecretKind, host: string, services: string[]): StackSecret => ({
   name: `fleet_tls_${kind}`,
@@ -27,15 +33,25 @@ const secret = (kind: FleetSecretKind, host: string, services: string[]): StackS
 
 /** The Compose secrets this host's part of a TLS fleet needs. */
 export function fleetSecrets(config: Config, place: Placement, exporters: string[]): StackSecret[] {
-  if (!fleetTlsOn(config) || !place.self) return [];
+  if (!place.self) return [];
   const host = place.self.name;
+  if (agentTlsOn(config)) {
+    // The agent writes with its own credentials; central's receiver checks them.
+    if (place.role === 'node') return (['cert', 'key', 'ca', 'password'] as const).map((k) => secret(k, host, ['prometheus']));
+    if (place.role === 'central' && place.nodes.length) return (['cert', 'key', 'ca', 'web_config'] as const).map((k) => secret(k, host, [receiverService]));
+    return [];
+  }
+  if (!fleetTlsOn(config)) return [];
   if (place.role === 'node') return (['cert', 'key', 'ca', 'web_config'] as const).map((k) => secret(k, host, exporters));
   if (place.role === 'central' && place.nodes.length) return (['cert', 'key', 'ca', 'password'] as const).map((k) => secret(k, host, ['prometheus']));
   return [];
 }
 
-/** exporter-toolkit web config of a node's exporters (a secret: it holds the password's hash). */
-export function exporterWebConfig(username: string, passwordHash: string): string {
+/**
+ * exporter-toolkit web config of a TLS listener: a node's exporters (pull) or central's receiver
+ * (agent). A secret: it holds the bcrypt hashes of the clients it accepts.
+ */
+export function exporterWebConfig(users: Record<string, string>): string {
   return stringify({
     tls_server_config: {
       cert_file: secretPath('fleet_tls_cert'),
@@ -44,7 +60,7 @@ export function exporterWebConfig(username: string, passwordHash: string): strin
       client_auth_type: 'RequireAndVerifyClientCert',
       min_version: 'TLS12',
     },
-    basic_auth_users: { [username]: passwordHash },
+    basic_auth_users: users,
   });
 }
 
@@ -63,3 +79,9 @@ export const centralScrapeAuth = (username: string) => ({
 });
 
 export const scrapeUser = 'obsctl-central';
+
+/** What a node's agent adds to its remote write to central: the CA, its certificate, and its own user (its host name). */
+export const agentWriteAuth = (host: string) => ({
+  tls_config: { ca_file: secretPath('fleet_tls_ca'), cert_file: secretPath('fleet_tls_cert'), key_file: secretPath('fleet_tls_key') },
+  basic_auth: { username: host, password_file: secretPath('fleet_tls_password') },
+});

@@ -69,6 +69,7 @@ export const goMemLimit = (limitBytes: number) => `${Math.floor((limitBytes * go
 
 /** The policy a rendered service runs under (the simulated GPU exporter has the simulator's). */
 export function policyName(name: string, service: Service): ServiceName {
+  if (name === 'prometheus-receiver') return 'prometheus'; // central's TLS receiver is a Prometheus (render/fleet-receiver.ts)
   return service.labels?.['org.obsctl.simulated'] === 'true' ? 'dcgm-simulator' : (name as ServiceName);
 }
 

@@ -20,7 +20,8 @@ import { manifestFile, type StackManifest } from './manifest.js';
 import { projectName } from './inventory.js';
 import { renderSloFiles, sloPanels } from '../slo/render.js';
 import { isAgentFleet, renderAgentConfig } from './agent.js';
-import { fleetSecrets } from './fleet-tls.js';
+import { fleetSecrets, receiverService } from './fleet-tls.js';
+import { receiverOn, renderReceiverConfig } from './fleet-receiver.js';
 import { integrationDashboards } from '../integrations/index.js';
 import { prometheusDatasourceUid } from './grafana.js';
 
@@ -95,6 +96,7 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
     }
   }
+  if (receiverOn(config, place)) files.set(`${receiverService}/prometheus.yml`, yamlFile('Prometheus TLS remote-write receiver', renderReceiverConfig()));
   if (exportersOnly && isAgentFleet(fullConfig)) {
     files.set('prometheus/prometheus.yml', yamlFile('Prometheus agent', renderAgentConfig(config, place, identity(config, place), gpu)));
   }

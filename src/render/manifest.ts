@@ -114,7 +114,7 @@ export const stackManifestSchema = z.object({
   scrapeJobs: z.array(scrapeJob),
   inventory: z.array(z.object({ host: z.string(), job: z.string(), target: z.string() })),
   /** Agent fleet, on central: the nodes that remote-write here, their jobs and scrape interval. */
-  agents: z.array(z.object({ host: z.string(), jobs: z.array(z.string()), intervalSeconds: z.number() })).optional(),
+  agents: z.array(z.object({ host: z.string(), jobs: z.array(z.string()), intervalSeconds: z.number(), tls: z.boolean().optional() })).optional(),
   ruleGroups: z.array(z.object({ file: z.string(), name: z.string(), rules: z.number().int() })),
   dashboards: z.array(
     z.object({ uid: z.string(), title: z.string(), file: z.string(), queries: z.array(z.object({ where: z.string(), expr: z.string() })) }),

@@ -1,6 +1,12 @@
-// The fleet's TLS material (CA, every host's certificate and key, the scrape credentials) in one
-// JSON file beside obsctl.yaml, mode 0600 in the 0700 .obsctl directory, never committed. Written
-// on one machine by `obsctl fleet-certs`, copied to each host's .obsctl/ (docs/fleet.md).
+// The fleet's TLS material, split by where it may live (docs/fleet.md):
+// - .obsctl/fleet-ca.json, on the admin host only (where `obsctl fleet-certs` runs, usually
+//   central): the CA's private key, every host's certificate and key, every host's password.
+// - .obsctl/fleet-hosts/HOST.json, one per host, copied to that host: its own certificate and
+//   key, the trusted CA certificates, its own password and the bcrypt hashes of the clients it
+//   accepts. No CA key: a node that is broken into cannot issue certificates.
+// All of it 0600 in the 0700 .obsctl directory, never committed. The first obsctl with fleet.tls
+// wrote one .obsctl/fleet-tls.json (version 1) holding everything, CA key included, on every host:
+// `fleet-certs` migrates it into the files above; `up` on a host that only has it says so.
 import fs from 'node:fs';
 import path from 'node:path';
 import { errors } from '../errors.js';
@@ -8,57 +14,95 @@ import type { KeyPair } from '../fleet/certs.js';
 import { exporterWebConfig, type FleetSecretKind } from '../render/fleet-tls.js';
 import { stateDir } from './stack-dir.js';
 
-export interface FleetTls {
-  version: 1;
-  ca: KeyPair;
-  /** CA certificates the exporters and central trust: the current CA, plus the previous one for one rotation. */
-  trusted: string[];
-  hosts: Record<string, KeyPair>;
-  /** Basic auth of central's scrapes; the exporters hold only the bcrypt hash. */
+export interface Credential {
   username: string;
   password: string;
   passwordHash: string;
 }
 
-export const fleetTlsPath = (configDir: string) => path.join(stateDir(configDir), 'fleet-tls.json');
-
-export function readFleetTls(file: string): FleetTls | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  const value = JSON.parse(fs.readFileSync(file, 'utf8')) as FleetTls;
-  return value.version === 1 ? value : undefined;
+/** What stays on the admin host. */
+export interface FleetCa {
+  version: 2;
+  /** The CA new host certificates are signed by (the newest). */
+  ca: KeyPair;
+  /** CA certificates every host trusts: the signing CA, plus the previous one while a CA rotation rolls out. */
+  trusted: string[];
+  hosts: Record<string, KeyPair>;
+  credentials: Record<string, Credential>;
 }
 
-export function writeFleetTls(file: string, value: FleetTls): void {
+/** What one host gets. */
+export interface HostBundle {
+  version: 2;
+  host: string;
+  cert: string;
+  key: string;
+  /** The trusted CA certificates, PEM, concatenated. */
+  ca: string;
+  /** This host's own basic-auth credential (central: scraping the nodes; a node: remote write to central). */
+  username: string;
+  password: string;
+  /** Clients this host's TLS listeners accept: username -> bcrypt hash. */
+  webUsers: Record<string, string>;
+}
+
+/** The first format: everything in one file on every host (read only to migrate it). */
+export interface LegacyFleetTls {
+  version: 1;
+  ca: KeyPair;
+  trusted: string[];
+  hosts: Record<string, KeyPair>;
+  username: string;
+  password: string;
+  passwordHash: string;
+}
+
+export const fleetCaPath = (configDir: string) => path.join(stateDir(configDir), 'fleet-ca.json');
+export const legacyFleetTlsPath = (configDir: string) => path.join(stateDir(configDir), 'fleet-tls.json');
+export const hostBundlePath = (configDir: string, host: string) => path.join(stateDir(configDir), 'fleet-hosts', `${host}.json`);
+
+const readJson = <T>(file: string): T | undefined => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined);
+
+export const readFleetCa = (configDir: string) => readJson<FleetCa>(fleetCaPath(configDir));
+export const readLegacyFleetTls = (configDir: string) => {
+  const v = readJson<LegacyFleetTls>(legacyFleetTlsPath(configDir));
+  return v?.version === 1 ? v : undefined;
+};
+export const readHostBundle = (configDir: string, host: string) => readJson<HostBundle>(hostBundlePath(configDir, host));
+
+/** Atomic, 0600, in a 0700 directory. */
+export function writePrivateJson(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.chmodSync(path.dirname(file), 0o700);
   const tmp = `${file}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(tmp, 0o600);
   fs.renameSync(tmp, file);
-  fs.chmodSync(file, 0o600);
 }
 
-function load(configDir: string): { file: string; tls: FleetTls } {
-  const file = fleetTlsPath(configDir);
-  const tls = readFleetTls(file);
-  if (!tls) throw errors.fleetTlsMissing(file, 'the fleet CA');
-  return { file, tls };
+function bundle(configDir: string, host: string): HostBundle {
+  const file = hostBundlePath(configDir, host);
+  const b = readHostBundle(configDir, host);
+  if (b?.version === 2) return b;
+  const legacy = legacyFleetTlsPath(configDir);
+  if (fs.existsSync(legacy)) throw errors.fleetTlsLegacy(legacy, file);
+  throw errors.fleetTlsMissing(file, `host ${host}'s certificate`);
 }
 
-/** The value of one fleet TLS Compose secret for `host`. */
+/** The value of one fleet TLS Compose secret for `host`, from its own bundle. */
 export function fleetSecretValue(configDir: string, kind: FleetSecretKind, host: string): string {
-  const { file, tls } = load(configDir);
-  const own = tls.hosts[host];
-  if (!own && (kind === 'cert' || kind === 'key')) throw errors.fleetTlsMissing(file, `a certificate for host ${host}`);
+  const b = bundle(configDir, host);
   switch (kind) {
     case 'cert':
-      return own!.cert;
+      return b.cert;
     case 'key':
-      return own!.key;
+      return b.key;
     case 'ca':
-      return tls.trusted.join('');
+      return b.ca;
     case 'password':
-      return tls.password;
+      return b.password;
     case 'web_config':
-      return exporterWebConfig(tls.username, tls.passwordHash);
+      return exporterWebConfig(b.webUsers);
   }
 }
 

@@ -3,7 +3,7 @@
 //  - a period Prometheus does not keep (retention_time shorter than the period),
 //  - a latency threshold that is not a bucket bound of the histogram (say which exist),
 //  - a target that is neither a job nor a probe, custom selectors that are not selectors.
-import type { RuleIssue } from '../config/rules.js';
+import { ruleIssue, type RuleIssue } from '../config/rule-issue.js';
 import type { Config } from '../config/schema.js';
 import { appMetrics, durationBuckets } from '../metrics/names.js';
 import { formatNumber } from '../render/thresholds.js';
@@ -14,14 +14,7 @@ import { durationSeconds, promDuration } from './windows.js';
 const MIN_PERIOD_S = 7 * 86400;
 const MAX_PERIOD_S = 90 * 86400;
 
-const issue = (at: PropertyKey[], code: string, message: string, hint?: string): RuleIssue => ({
-  code,
-  severity: 'error',
-  path: at.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '['),
-  message,
-  ...(hint ? { hint } : {}),
-  at,
-});
+const issue = (at: PropertyKey[], code: string, message: string, hint?: string): RuleIssue => ruleIssue(at, code, message, hint);
 
 const bucketText = (b: number) => (b < 1 ? `${formatNumber(b * 1000)}ms` : `${formatNumber(b)}s`);
 

@@ -26,7 +26,7 @@ export interface ExpectedStack {
   /** Inventory hosts the central stack scrapes through file_sd. */
   inventory: { host: string; job: string; target: string }[];
   /** Agent fleet: nodes that remote-write to this central. */
-  agents?: { host: string; jobs: string[]; intervalSeconds: number }[];
+  agents?: { host: string; jobs: string[]; intervalSeconds: number; tls?: boolean }[];
   /** What each GPU host reports, as rendered; empty without GPU content. */
   gpuCapabilities?: Record<string, GpuCapabilities>;
   /** The GPU alert thresholds of obsctl.yaml (which form applies follows each host's capabilities). */

@@ -2,6 +2,7 @@
 // alerts it holds). Each poll returns a Slice of the state or throws (a stale source); the parsers
 // are separate and pure so recorded API answers can be unit-tested.
 import type { AlertState, DeliveryState, GpuState, RuleState, Slice, TargetState } from './model.js';
+import type { TargetsResponse } from '../prometheus-api.js';
 
 export interface PolledSource {
   name: 'prometheus' | 'alertmanager';
@@ -24,16 +25,8 @@ async function getJson<T>(url: string, fetchImpl: Fetch, timeoutMs: number): Pro
   return JSON.parse(text) as T;
 }
 
-interface PromTarget {
-  labels: Record<string, string>;
-  scrapePool: string;
-  scrapeUrl: string;
-  lastError: string;
-  lastScrape: string;
-  health: 'up' | 'down' | 'unknown';
-}
 
-export function parseTargets(body: { data: { activeTargets: PromTarget[] } }): TargetState[] {
+export function parseTargets(body: TargetsResponse): TargetState[] {
   return body.data.activeTargets
     .map((t) => ({
       job: t.labels.job ?? t.scrapePool,
@@ -133,7 +126,7 @@ export function prometheusSource(base: string, options: { fetchImpl?: Fetch; tim
     name: 'prometheus',
     async poll() {
       const [targets, rules, gpus] = await Promise.all([
-        getJson<{ data: { activeTargets: PromTarget[] } }>(`${base}/api/v1/targets?state=active`, f, timeout),
+        getJson<TargetsResponse>(`${base}/api/v1/targets?state=active`, f, timeout),
         getJson<{ data: { groups: PromRuleGroup[] } }>(`${base}/api/v1/rules`, f, timeout),
         getJson<{ data: { result: Sample[] } }>(`${base}/api/v1/query?query=${encodeURIComponent(gpuQuery)}`, f, timeout),
       ]);

@@ -4,10 +4,13 @@
 // it is back, every sample of the outage reaches it from the agents' WALs: the raw samples of each
 // node's `up` over the outage have no gap beyond one scrape interval (counts printed).
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueCa, issueHostCert } from '../../src/fleet/certs.js';
+import type { HostBundle } from '../../src/runtime/fleet-tls-store.js';
 import { buildOnce, dockerUnavailable, freePort, obsctl, projectLeftovers, promQuery, skipOrFail, tempProject, testImages, waitFor } from './harness.js';
 
 const reason = await dockerUnavailable();
@@ -21,11 +24,24 @@ interface Matrix {
 }
 
 describe.skipIf(Boolean(reason))('an agent fleet: two agent nodes, central away for 2 minutes, nothing lost', () => {
-  const stack = `fagent${process.pid % 10000}`;
+  const stack = `tls-agent${process.pid % 10000}`;
   const base = 10 + (process.pid % 60) * 3; // subnets 172.28.<base..base+2>.0/24 (no other e2e file uses 172.28)
   const subnet = (i: number) => `172.28.${base + i}`;
   const dirs: Record<string, string> = {};
   let prom = '';
+  let promPort = 0;
+  const bundleFile = (host: string) => path.join(dirs['central-1']!, '.obsctl', 'fleet-hosts', `${host}.json`);
+  /** One HTTPS POST to central's remote-write receiver, as some client on the network could try. */
+  const post = (opts: { ca: string; cert?: string; key?: string; auth?: string }) =>
+    new Promise<{ status?: number; error?: string }>((resolve) => {
+      const req = https.request(`https://${subnet(0)}.1:${promPort}/api/v1/write`, { method: 'POST', ca: opts.ca, cert: opts.cert, key: opts.key, headers: opts.auth ? { authorization: `Basic ${Buffer.from(opts.auth).toString('base64')}` } : {}, timeout: 10_000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode! }));
+      });
+      req.on('error', (e) => resolve({ error: (e as NodeJS.ErrnoException).code ?? e.message }));
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.end();
+    });
 
   const node = async (name: string, i: number, gpu: string) => ({
     name,
@@ -56,6 +72,7 @@ describe.skipIf(Boolean(reason))('an agent fleet: two agent nodes, central away 
     await buildOnce();
     const ports = { prometheus: await freePort(), alertmanager: await freePort(), webhook: await freePort() };
     prom = `http://127.0.0.1:${ports.prometheus}`;
+    promPort = ports.prometheus;
     const config = {
       name: stack,
       images: { ...testImages, pull_policy: 'never' },
@@ -63,7 +80,7 @@ describe.skipIf(Boolean(reason))('an agent fleet: two agent nodes, central away 
       ports: { prometheus: ports.prometheus, alertmanager: ports.alertmanager, grafana: 3000 },
       verify: { webhook_port: ports.webhook },
       prometheus: { scrape_interval: `${interval}s`, evaluation_interval: `${interval}s`, retention_size: '1GB' },
-      fleet: { mode: 'agent' },
+      fleet: { mode: 'agent', tls: true },
       hosts: [
         { name: 'central-1', role: 'central', address: `${subnet(0)}.1`, network_subnet: `${subnet(0)}.0/24`, ports: { node_exporter: await freePort() } },
         await node('spark-a', 1, 'gb10'),
@@ -80,7 +97,14 @@ describe.skipIf(Boolean(reason))('an agent fleet: two agent nodes, central away 
     for (const [host, dir] of Object.entries(dirs)) await obsctl(dir, ['down', '--host', host, '--volumes', '--yes']);
   });
 
-  it('agents remote-write their exporters to central; verify on central names each host with its last sample age', async () => {
+  it('agents remote-write their exporters to central over TLS; verify on central names each host with its last sample age', async () => {
+    // fleet-certs on central (the CA stays there); each node gets its own bundle.
+    const certs = await obsctl(dirs['central-1']!, ['fleet-certs', '--json']);
+    expect(certs.code, certs.stderr).toBe(0);
+    for (const h of ['spark-a', 'h100-1']) {
+      fs.mkdirSync(path.join(dirs[h]!, '.obsctl', 'fleet-hosts'), { recursive: true, mode: 0o700 });
+      fs.copyFileSync(bundleFile(h), path.join(dirs[h]!, '.obsctl', 'fleet-hosts', `${h}.json`));
+    }
     const a = await up('spark-a');
     expect(a.services.map((s) => s.service).sort()).toEqual(['dcgm-exporter', 'node-exporter', 'prometheus']);
     await up('h100-1');
@@ -102,7 +126,31 @@ describe.skipIf(Boolean(reason))('an agent fleet: two agent nodes, central away 
       const c = (v.json() as { checks: { name: string; status: string; reason: string }[] }).checks.filter((x) => x.name.startsWith('host '));
       return c.length === 2 && c.every((x) => x.status === 'pass') && c;
     }, 60_000, 5000);
-    for (const c of checks) expect(c.reason).toMatch(/last sample via remote write \d+ s ago/);
+    for (const c of checks) expect(c.reason).toMatch(/last sample via remote write \d+ s ago \(TLS receiver: client certificate and basic auth\)/);
+  });
+
+  it('central\'s receiver refuses a writer without the fleet\'s client certificate, with another CA\'s, or without its password', async () => {
+    const node = JSON.parse(fs.readFileSync(bundleFile('spark-a'), 'utf8')) as HostBundle;
+    const other = issueCa('someone-else', new Date());
+    const stranger = issueHostCert(other, { name: 'spark-a', address: `${subnet(1)}.1` }, new Date());
+    const auth = `spark-a:${node.password}`;
+    const answers = {
+      noClientCert: await post({ ca: node.ca, auth }),
+      otherCa: await post({ ca: node.ca, ...stranger, auth }),
+      noPassword: await post({ ca: node.ca, cert: node.cert, key: node.key }),
+      wrongPassword: await post({ ca: node.ca, cert: node.cert, key: node.key, auth: 'spark-a:guess' }),
+      // Past TLS and auth, the receiver itself answers (an empty body is not a write request).
+      agentCredentials: await post({ ca: node.ca, cert: node.cert, key: node.key, auth }),
+    };
+    console.log('agent fleet: receiver answers', JSON.stringify(Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, v.status ?? v.error]))));
+    expect(answers.noClientCert.status).toBeUndefined(); // the TLS handshake itself fails
+    expect(answers.otherCa.status).toBeUndefined();
+    expect(answers.noPassword.status).toBe(401);
+    expect(answers.wrongPassword.status).toBe(401);
+    expect(answers.agentCredentials.status).toBe(400);
+    // Central's own (plain HTTP) Prometheus is not on central's address at all: only the TLS receiver is.
+    const plain = await fetch(`http://${subnet(0)}.1:${promPort}/api/v1/write`, { method: 'POST' }).then((r) => r.text(), () => '');
+    expect(plain).toMatch(/HTTP request to an HTTPS server/);
   });
 
   it('central stopped for 2 minutes: afterwards every node\'s samples of the outage are there, no gap beyond one scrape interval', async () => {

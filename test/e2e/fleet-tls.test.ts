@@ -4,6 +4,7 @@
 // scrapes it with the CA, its certificate and the password. A client without credentials, or with
 // a certificate of another CA, is refused by the exporter itself; host certificates rotate while
 // central keeps scraping: every scrape across the rotation is there and up.
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCa, issueHostCert } from '../../src/fleet/certs.js';
-import type { FleetTls } from '../../src/runtime/fleet-tls-store.js';
+import type { HostBundle } from '../../src/runtime/fleet-tls-store.js';
 import { buildOnce, dockerUnavailable, freePort, obsctl, promQuery, skipOrFail, tempProject, testImages, waitFor } from './harness.js';
 
 const reason = await dockerUnavailable();
@@ -42,22 +43,29 @@ function get(url: string, opts: { ca: string; cert?: string; key?: string; auth?
 }
 
 describe.skipIf(Boolean(reason))('a TLS pull fleet: exporters with client certificates and basic auth, rotation without a gap', () => {
-  const stack = `ftls${process.pid % 10000}`;
+  const stack = `tls-pull${process.pid % 10000}`;
   const base = 190 + (process.pid % 20) * 3; // subnets 172.28.<base..base+2>.0/24 (fleet-agent uses 172.28.10-189)
   const subnet = (i: number) => `172.28.${base + i}`;
   const dirs: Record<string, string> = {};
   let prom = '';
   let exporter = '';
   const lan = `${stack}-lan`;
-  const store = () => JSON.parse(fs.readFileSync(path.join(dirs['central-1']!, '.obsctl', 'fleet-tls.json'), 'utf8')) as FleetTls;
-  /** What an operator does: fleet-certs on central, then copy the file to the node's .obsctl/. */
+  const bundle = (host: string) => JSON.parse(fs.readFileSync(path.join(dirs['central-1']!, '.obsctl', 'fleet-hosts', `${host}.json`), 'utf8')) as HostBundle;
+  /** What an operator does: fleet-certs on central (the CA stays there), then copy the node's own bundle to it. */
   const certs = async (args: string[] = []) => {
     const r = await obsctl(dirs['central-1']!, ['fleet-certs', '--json', ...args]);
     expect(r.code, r.stderr).toBe(0);
-    const src = path.join(dirs['central-1']!, '.obsctl', 'fleet-tls.json');
+    const src = path.join(dirs['central-1']!, '.obsctl', 'fleet-hosts', 'spark-a.json');
     expect(fs.statSync(src).mode & 0o777).toBe(0o600);
-    fs.mkdirSync(path.join(dirs['spark-a']!, '.obsctl'), { recursive: true, mode: 0o700 });
-    fs.copyFileSync(src, path.join(dirs['spark-a']!, '.obsctl', 'fleet-tls.json'));
+    const caKey = (JSON.parse(fs.readFileSync(path.join(dirs['central-1']!, '.obsctl', 'fleet-ca.json'), 'utf8')) as { ca: { key: string } }).ca.key;
+    expect(fs.readFileSync(src, 'utf8')).not.toContain(caKey.split('\n')[1]); // the CA's private key stays on central
+    fs.mkdirSync(path.join(dirs['spark-a']!, '.obsctl', 'fleet-hosts'), { recursive: true, mode: 0o700 });
+    fs.copyFileSync(src, path.join(dirs['spark-a']!, '.obsctl', 'fleet-hosts', 'spark-a.json'));
+  };
+  /** Central's client credentials (what it scrapes with), from its own bundle. */
+  const centralClient = () => {
+    const c = bundle('central-1');
+    return { ca: c.ca, cert: c.cert, key: c.key, auth: `${c.username}:${c.password}` };
   };
   const up = async (host: string) => {
     const r = await obsctl(dirs[host]!, ['up', '--host', host, '--json']);
@@ -114,24 +122,25 @@ describe.skipIf(Boolean(reason))('a TLS pull fleet: exporters with client certif
   });
 
   it('the exporter refuses a client without credentials or with another CA; central\'s credentials get the metrics', async () => {
-    const s = store();
-    const ca = s.trusted.join('');
-    const central = s.hosts['central-1']!;
-    const auth = `${s.username}:${s.password}`;
+    const central = centralClient();
+    const { ca, auth } = central;
     const other = issueCa('someone-else', new Date());
     const stranger = issueHostCert(other, { name: 'central-1', address: `${subnet(0)}.1` }, new Date());
     const answers = {
       noClientCert: await get(exporter, { ca, auth }),
-      noPassword: await get(exporter, { ca, ...central }),
-      wrongPassword: await get(exporter, { ca, ...central, auth: `${s.username}:guess` }),
+      noPassword: await get(exporter, { ca, cert: central.cert, key: central.key }),
+      wrongPassword: await get(exporter, { ...central, auth: 'obsctl-central:guess' }),
       otherCa: await get(exporter, { ca, ...stranger, auth }),
-      central: await get(exporter, { ca, ...central, auth }),
+      // The node's own credentials are no way in either: its exporters accept central's user only.
+      nodeItself: await get(exporter, { ca, cert: bundle('spark-a').cert, key: bundle('spark-a').key, auth: `spark-a:${bundle('spark-a').password}` }),
+      central: await get(exporter, central),
     };
     console.log('fleet tls: answers', JSON.stringify(Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, v.status ?? v.error]))));
     expect(answers.noClientCert.status).toBeUndefined(); // the TLS handshake itself fails
     expect(answers.otherCa.status).toBeUndefined();
     expect(answers.noPassword.status).toBe(401);
     expect(answers.wrongPassword.status).toBe(401);
+    expect(answers.nodeItself.status).toBe(401);
     expect(answers.central.status).toBe(200);
     expect(answers.central.body).toContain('node_cpu_seconds_total');
     // Plain HTTP is no way around it either.
@@ -139,25 +148,35 @@ describe.skipIf(Boolean(reason))('a TLS pull fleet: exporters with client certif
     expect(plain).not.toBe(200);
   });
 
-  it('certificates rotate while central keeps scraping: every scrape across the rotation is there and up', async () => {
-    const s = store();
-    const before = (await get(exporter, { ca: s.trusted.join(''), ...s.hosts['central-1']!, auth: `${s.username}:${s.password}` })).fingerprint;
+  it('the CA rotates, then the certificates move to it, while central keeps scraping: every scrape across both is there and up', async () => {
+    const caOf = (pem: string) => new X509Certificate(pem).issuer;
+    const before = (await get(exporter, centralClient())).fingerprint;
+    const oldIssuer = caOf(bundle('spark-a').cert);
     const from = Date.now() / 1000 - 2 * interval;
+    // Step 1: a new CA, trusted everywhere beside the old one; the certificates stay.
+    await certs(['--rotate-ca']);
+    expect(bundle('spark-a').ca.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    await up('spark-a');
+    await up('central-1');
+    // Step 2: every host's certificate re-issued under the new CA; nodes first, then central.
     await certs(['--rotate']);
-    await up('spark-a'); // recreates the exporter with the new certificate; central is not touched
-    const r = store();
-    const after = await waitFor('the exporter to serve the new certificate', async () => {
-      const a = await get(exporter, { ca: r.trusted.join(''), ...r.hosts['central-1']!, auth: `${r.username}:${r.password}` });
+    await up('spark-a');
+    await up('central-1');
+    const after = await waitFor('the exporter to serve a certificate of the new CA', async () => {
+      const a = await get(exporter, centralClient());
       return a.status === 200 && a.fingerprint !== before && a.fingerprint;
     }, 60_000, 2000);
     expect(after).not.toBe(before);
+    const newCa = (JSON.parse(fs.readFileSync(path.join(dirs['central-1']!, '.obsctl', 'fleet-ca.json'), 'utf8')) as { ca: { cert: string } }).ca.cert;
+    expect(new X509Certificate(bundle('spark-a').cert).verify(new X509Certificate(newCa).publicKey)).toBe(true);
+    expect(caOf(bundle('spark-a').cert)).not.toEqual(oldIssuer);
     await new Promise((res) => setTimeout(res, 4 * interval * 1000));
     const to = Date.now() / 1000;
     const q = `up{job="node-exporter",host="spark-a"}[${Math.ceil(to - from)}s]`;
     const m = (await (await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}&time=${to}`)).json()) as { data: { result: { values: [number, string][] }[] } };
     const values = m.data.result[0]?.values ?? [];
     const gaps = values.slice(1).map(([t], i) => t - values[i]![0]);
-    console.log(`fleet tls: rotation: ${values.length} scrapes over ${Math.round(to - from)} s (one per ${interval} s), ${values.filter(([, v]) => v !== '1').length} failed, largest gap ${Math.max(0, ...gaps).toFixed(2)} s`);
+    console.log(`fleet tls: CA rotation then certificate rotation: ${values.length} scrapes over ${Math.round(to - from)} s (one per ${interval} s), ${values.filter(([, v]) => v !== '1').length} failed, largest gap ${Math.max(0, ...gaps).toFixed(2)} s`);
     expect(values.length).toBeGreaterThanOrEqual(Math.floor((to - from) / interval) - 1);
     expect(values.filter(([, v]) => v !== '1')).toEqual([]);
     expect(Math.max(0, ...gaps)).toBeLessThanOrEqual(1.5 * interval);

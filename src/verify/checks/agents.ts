@@ -36,7 +36,7 @@ export async function agentChecks(prometheus: string, expected: ExpectedStack): 
             needs: { jobs: agent.jobs },
             hint: `Is obsctl up --host ${agent.host} running there, and can its agent reach central's Prometheus (obsctl logs prometheus on ${agent.host})?`,
           })
-        : pass('targets', name, `${agent.jobs.join(', ')} up; last sample via remote write ${Math.round(newest)} s ago`),
+        : pass('targets', name, `${agent.jobs.join(', ')} up; last sample via remote write ${Math.round(newest)} s ago${agent.tls ? ' (TLS receiver: client certificate and basic auth)' : ''}`),
     );
   }
   return out;

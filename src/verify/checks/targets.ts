@@ -1,20 +1,13 @@
 // Every scrape job obsctl rendered is active in Prometheus, every target is up, was scraped
 // recently (within two intervals) and without error.
+import type { ActiveTarget, TargetsResponse } from '../../prometheus-api.js';
 import type { ExpectedStack } from '../expected.js';
 import { describeFailure, getJson } from '../http.js';
 import { fail, pass, type VerifyCheck } from '../types.js';
 
-interface ActiveTarget {
-  labels: Record<string, string>;
-  scrapePool: string;
-  scrapeUrl: string;
-  lastError: string;
-  lastScrape: string;
-  health: 'up' | 'down' | 'unknown';
-}
 
 export async function targetChecks(prometheus: string, expected: ExpectedStack, now = Date.now()): Promise<VerifyCheck[]> {
-  const r = await getJson<{ data: { activeTargets: ActiveTarget[] } }>(`${prometheus}/api/v1/targets?state=active`);
+  const r = await getJson<TargetsResponse>(`${prometheus}/api/v1/targets?state=active`);
   if (!r.ok || !r.body) return [fail('targets', 'targets', `cannot list targets: ${describeFailure(r)}`, { evidence: 'GET /api/v1/targets' })];
   const targets = r.body.data.activeTargets;
   return expected.jobs.map((job) => {
@@ -45,7 +38,7 @@ const tlsNote = (targets: ActiveTarget[]) => (targets.length && targets.every((t
 /** With an inventory: every host's exporters are scraped and up; a missing host is named. */
 export async function inventoryChecks(prometheus: string, expected: ExpectedStack): Promise<VerifyCheck[]> {
   if (expected.inventory.length === 0) return [];
-  const r = await getJson<{ data: { activeTargets: ActiveTarget[] } }>(`${prometheus}/api/v1/targets?state=active`);
+  const r = await getJson<TargetsResponse>(`${prometheus}/api/v1/targets?state=active`);
   if (!r.ok || !r.body) return [fail('targets', 'inventory', `cannot list targets: ${describeFailure(r)}`)];
   const active = r.body.data.activeTargets;
   const hosts = [...new Set(expected.inventory.map((i) => i.host))];
