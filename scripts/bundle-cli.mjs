@@ -8,6 +8,7 @@
 // (ssh2, a native addon). obsctl uses neither on a local socket, and loading them cost ~300 ms of
 // every command that talks to the engine. Running tsc alone still gives a working, unbundled bin.js.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -157,6 +158,26 @@ function dashboardsKey(o) {
   return JSON.stringify([o.profile, o.datasourceUid, o.gpu ?? null, o.slos ?? [], o.anomalies ?? false]);
 }
 
+/**
+ * The identity of this build: a hash of what the bundle is made of (sources, dashboards, the lock
+ * file, this script). src/app/render-memo.ts keeps a render result only under it, so a rebuilt
+ * obsctl never reads a result rendered by another.
+ */
+function buildIdentity() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else hash.update(`${path.relative(root, p)}\0`).update(fs.readFileSync(p));
+    }
+  };
+  walk(path.join(root, 'src'));
+  walk(path.join(root, 'dashboards'));
+  for (const f of ['package.json', 'package-lock.json', 'scripts/bundle-cli.mjs']) hash.update(f).update(fs.readFileSync(path.join(root, f)));
+  return hash.digest('hex').slice(0, 32);
+}
+
 await build({
   entryPoints: [path.join(root, 'src', 'cli', 'bin.ts')],
   outdir,
@@ -168,7 +189,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [zodEnglishOnly(), prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url);" },
+  banner: { js: `import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url); globalThis.__obsctlBuildId ??= ${JSON.stringify(buildIdentity())};` },
   allowOverwrite: true,
   logLevel: 'warning',
   legalComments: 'none',
