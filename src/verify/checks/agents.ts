@@ -34,7 +34,9 @@ export async function agentChecks(prometheus: string, expected: ExpectedStack): 
         ? fail('targets', name, problems[0]!, {
             evidence: problems.join('\n'),
             needs: { jobs: agent.jobs },
-            hint: `Is obsctl up --host ${agent.host} running there, and can its agent reach central's Prometheus (obsctl logs prometheus on ${agent.host})?`,
+            hint: agent.tls
+              ? `Is obsctl up --host ${agent.host} running there with its current .obsctl/fleet-hosts/${agent.host}.json, and can its agent reach central's TLS receiver (obsctl logs prometheus on ${agent.host}: a 401 or "bad certificate" means its bundle is stale; rerun obsctl fleet-certs and copy it)?`
+              : `Is obsctl up --host ${agent.host} running there, and can its agent reach central's Prometheus (obsctl logs prometheus on ${agent.host})?`,
           })
         : pass('targets', name, `${agent.jobs.join(', ')} up; last sample via remote write ${Math.round(newest)} s ago${agent.tls ? ' (TLS receiver: client certificate and basic auth)' : ''}`),
     );
