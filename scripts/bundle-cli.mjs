@@ -10,7 +10,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -93,7 +93,7 @@ function prebuiltDashboards() {
       b.onLoad({ filter: /.*/, namespace: 'prebuilt' }, () => ({
         resolveDir: root,
         loader: 'js',
-        contents: `import { createRequire } from 'node:module';
+        contents: `import { builtinModules, createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './src/paths.ts';
@@ -126,7 +126,7 @@ function deferredIntegrationDashboards() {
         resolveDir: root,
         loader: 'js',
         contents: [
-          "import { createRequire } from 'node:module';",
+          "import { builtinModules, createRequire } from 'node:module';",
           "import path from 'node:path';",
           "import { packageRoot } from './src/paths.ts';",
           "const sdk = () => createRequire(import.meta.url)(path.join(packageRoot, 'dist', 'src', 'cli', 'dashboards.cjs'));",
@@ -149,6 +149,35 @@ function zodEnglishOnly() {
     setup(b) {
       b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ resolveDir: path.dirname(args.path), loader: 'js', contents: `export { default as en } from './en.js';` }));
+    },
+  };
+}
+
+/**
+ * Node's built-in modules, for `import x from 'node:x'` in the ESM parts of the bundle, through
+ * require. An ESM import of a built-in builds a facade of all its exports, reading every lazy one:
+ * node:fs then loads its streams and fs/promises, node:http Node's bundled undici (~110 ms of CPU
+ * for verify and up). Exports imported by name are read once (getters: see cheapGetters).
+ */
+// Lazy exports (getters) imported by name somewhere in the bundle, and cheap to read. The others
+// (fs.promises and fs streams, http's WebSocket, webcrypto, process.stdin...) are reached through
+// the default export only, when used; a new named import of one fails the build, to be added here.
+const cheapGetters = { util: ['aborted', 'transferableAbortSignal', 'transferableAbortController'], events: ['captureRejections', 'EventEmitterAsyncResource', 'defaultMaxListeners'] };
+
+function builtinsViaRequire() {
+  const nodeRequire = createRequire(import.meta.url);
+  const builtins = new Set(builtinModules);
+  return {
+    name: 'builtins-via-require',
+    setup(b) {
+      b.onResolve({ filter: /^[\w:/]+$/ }, (args) => (args.kind === 'import-statement' && (args.path.startsWith('node:') || builtins.has(args.path)) ? { path: args.path, namespace: 'builtin' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+        const mod = nodeRequire(args.path);
+        const cheap = cheapGetters[args.path.replace(/^node:/, '')] ?? [];
+        const names = Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default' && ('value' in Object.getOwnPropertyDescriptor(mod, k) || cheap.includes(k)));
+        const body = [`const m = require(${JSON.stringify(args.path)});`, 'export default m;', ...names.map((k) => `export const ${k} = m.${k};`)];
+        return { contents: body.join('\n'), loader: 'js' };
+      });
     },
   };
 }
@@ -187,7 +216,7 @@ await build({
   platform: 'node',
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [zodEnglishOnly(), prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
+  plugins: [builtinsViaRequire(), zodEnglishOnly(), prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
   banner: { js: `import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url); globalThis.__obsctlBuildId ??= ${JSON.stringify(buildIdentity())};` },
   allowOverwrite: true,

@@ -2,8 +2,7 @@
 // loads Node's bundled undici, ~110 ms of CPU measured per `obsctl verify` and per no-change `up`
 // (GPU discovery asks Prometheus once), more than everything else they ask (issue 15). This keeps
 // what getJson needs of fetch: status, body text, a timeout, and the error code on no answer.
-import http from 'node:http';
-import https from 'node:https';
+import { http, https } from './node-http.js';
 
 export interface PlainResponse {
   ok: boolean;
