@@ -15,6 +15,7 @@ import { alertPackNames, configSchema, type AlertPackName } from '../src/config/
 import { exposedAppMetricNames } from '../src/metrics/names.js';
 import { LIMIT_FIELDS } from '../src/render/dcgm.js';
 import { findUnresolved, substituteThresholds, thresholdValues, type ThresholdValues } from '../src/render/thresholds.js';
+import { substituteDataFilesystem } from '../src/render/prometheus-disk.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const alertsDir = join(repo, 'alerts');
@@ -154,7 +155,7 @@ const thresholdSets: [string, ThresholdValues][] = [
 // Helpers.
 
 const substituted = (pack: string, file: string, values: ThresholdValues): string =>
-  substituteThresholds(read(pack, file), values, `alerts/${pack}/${file}`);
+  substituteDataFilesystem(substituteThresholds(read(pack, file), values, `alerts/${pack}/${file}`), '/var/lib/docker');
 const parsedRules = (pack: string, file: string): RuleFile => parseYaml(substituted(pack, file, defaults)) as RuleFile;
 const parsedTests = (pack: string, file: string): TestFile => parseYaml(substituted(pack, file, defaults)) as TestFile;
 const allRules = (rf: RuleFile): Rule[] => rf.groups.flatMap((g) => g.rules);

@@ -17,7 +17,7 @@ import { missingTools, requireToolsInCi } from './helpers/tools.js';
 
 const goldenDir = path.join(import.meta.dirname, 'golden');
 // `defaults` has no obsctl.yaml at all; `auto` resolves to no GPU, as on a CPU-only machine.
-const cases: Record<string, GpuProfile> = { defaults: 'none', 'cpu-only': 'none', 'gb10-slack': 'gb10', 'nvidia-remote-write': 'nvidia', slo: 'none', integrations: 'gb10' };
+const cases: Record<string, GpuProfile> = { defaults: 'none', 'cpu-only': 'none', 'gb10-slack': 'gb10', 'nvidia-remote-write': 'nvidia', slo: 'none', integrations: 'gb10', 'ha-central': 'none' };
 
 function renderCase(name: string) {
   const file = path.join(goldenDir, name, 'obsctl.yaml');

@@ -87,7 +87,7 @@ describe('hardened services', () => {
   });
 
   it('every service name has a policy (a new service must state its own)', () => {
-    expect(Object.keys(policies).sort()).toEqual(['alertmanager', 'blackbox', 'cadvisor', 'dcgm-exporter', 'dcgm-simulator', 'grafana', 'node-exporter', 'postgres-exporter', 'prometheus', 'pushgateway', 'redis-exporter']);
+    expect(Object.keys(policies).sort()).toEqual(['alertmanager', 'blackbox', 'cadvisor', 'dcgm-exporter', 'dcgm-simulator', 'grafana', 'node-exporter', 'postgres-exporter', 'prometheus', 'pushgateway', 'redis-exporter', 'victoria-metrics']);
   });
 });
 

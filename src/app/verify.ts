@@ -14,6 +14,7 @@ import { otlpReceiverChecks } from '../verify/checks/otlp.js';
 import { hardeningChecks } from '../verify/checks/hardening.js';
 import { inventoryChecks, targetChecks } from '../verify/checks/targets.js';
 import { agentChecks } from '../verify/checks/agents.js';
+import { haEndpoints, replicaChecks } from '../verify/checks/replicas.js';
 import { expectedFromManifest } from '../verify/expected.js';
 import { runOnce, runUntil, type CheckGroup } from '../verify/run.js';
 import type { WarmupModel } from '../verify/warmup.js';
@@ -80,6 +81,8 @@ export async function liveStack(ports: Ports, loaded: LoadedConfig, options: Sta
     { name: 'rules', run: () => ruleChecks(urls.prometheus, expected) },
     { name: 'alerting', run: async () => [await alertmanagerConnected(urls.prometheus), await syntheticAlert(urls.alertmanager, expected, Math.max(3000, options.timeoutMs - 2000))] },
     { name: 'dashboards', run: () => dashboardChecks(urls.prometheus, expected, config.targets.length > 0) },
+    // HA central: each replica, the Alertmanager cluster, the store Grafana reads (none otherwise).
+    { name: 'services', run: () => replicaChecks(haEndpoints(manifest.services), expected, config.targets.length > 0) },
     { name: 'grafana', run: () => grafanaChecks(urls.grafana, expected, { user: grafanaUser, ...(grafanaPassword ? { password: grafanaPassword } : {}) }) },
   ];
   return { groups, warmup: () => loadWarmupModel({ manifest, renderedFile, evaluationInterval: config.prometheus.evaluation_interval, prometheus: urls.prometheus, ...(engine ? { engine } : {}) }) };

@@ -11,6 +11,7 @@ import { SecretsFile } from '../runtime/secrets-store.js';
 import { fsStackFiles } from '../runtime/stack-dir.js';
 import { toolsFingerprint } from '../runtime/tool-fingerprint.js';
 import { readTextFile, rootMountIsShared, writeTextFile } from '../runtime/text-files.js';
+import { engineAddress } from '../runtime/engine-address.js';
 import { err, out } from './output.js';
 
 /** Human output: results on stdout, warnings on stderr, pull progress as one updating line. */
@@ -29,10 +30,10 @@ export const silentOutput = (): Output => ({ info: () => undefined, warn: (line)
 export function engineErrorHint(e: unknown): { detail: string; hint: string } {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EACCES') {
-    return { detail: 'permission denied on /var/run/docker.sock', hint: 'Add your user to the docker group: sudo usermod -aG docker $USER, then log out and in again.' };
+    return { detail: `permission denied on ${engineAddress()}`, hint: 'Add your user to the docker group: sudo usermod -aG docker $USER, then log out and in again.' };
   }
   return {
-    detail: `no Docker engine answers on /var/run/docker.sock (${code ?? (e as Error).message})`,
+    detail: `no Docker engine answers on ${engineAddress()} (${code ?? (e as Error).message})`,
     hint: 'Install Docker Engine with the Compose v2 plugin (on DGX OS it is preinstalled) and start it: sudo systemctl start docker.',
   };
 }

@@ -27,6 +27,7 @@ export const resourcesSchema = z
     'postgres-exporter': limit('128MB', 0.25),
     'redis-exporter': limit('64MB', 0.1),
     pushgateway: limit('128MB', 0.25),
+    'victoria-metrics': limit('1GB', 0.5),
     logs: z
       .strictObject({
         max_size: z.string().regex(/^[1-9]\d*[kmg]$/, { message: 'a size such as 10m (k, m or g)' }).default('10m').describe('json-file log size before it rotates'),

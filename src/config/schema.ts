@@ -144,7 +144,7 @@ const prometheusOtlp = z
   })
   .prefault({});
 
-export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox', 'dcgm-simulator', 'postgres-exporter', 'redis-exporter', 'pushgateway'] as const;
+export const serviceNames = ['prometheus', 'alertmanager', 'grafana', 'node-exporter', 'dcgm-exporter', 'cadvisor', 'blackbox', 'dcgm-simulator', 'postgres-exporter', 'redis-exporter', 'pushgateway', 'victoria-metrics'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 const hostEntry = z.strictObject({
@@ -161,6 +161,27 @@ const hostEntry = z.strictObject({
     .describe('private bridge network on this host, if not network.subnet'),
 });
 
+// HA central (src/render/ha.ts, docs/fleet.md): two Prometheus replicas, a two-peer Alertmanager
+// cluster and VictoriaMetrics deduplicating what both replicas write, which Grafana reads.
+const haCentralSchema = z
+  .strictObject({
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(2)
+      .default(1)
+      .describe('2: HA central (two Prometheus replicas, two clustered Alertmanagers, Grafana reading the deduplicated VictoriaMetrics); 1: one of each'),
+    ports: z
+      .strictObject({
+        prometheus_b: port.default(9190).describe('second Prometheus replica (UI on `listen`; agents remote-write to it on central\'s address)'),
+        alertmanager_b: port.default(9193).describe('second Alertmanager peer (UI on `listen`)'),
+        store: port.default(8428).describe('VictoriaMetrics, the deduplicated store Grafana reads (on `listen`)'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 // How the nodes of an inventory reach central (docs/fleet.md). Absent = pull (what fleets had
 // before agent mode existed); `obsctl init` writes agent for new configs.
 const fleetSchema = z
@@ -176,6 +197,7 @@ const fleetSchema = z
     receiver_port: port
       .optional()
       .describe('agent fleet with tls: port of the TLS remote-write receiver on central\'s address (default ports.prometheus; needed when listen is 0.0.0.0 or central\'s address)'),
+    central: haCentralSchema,
   })
   .prefault({});
 
@@ -245,6 +267,7 @@ export const configSchema = z
         'postgres-exporter': image.optional(),
         'redis-exporter': image.optional(),
         pushgateway: image.optional(),
+        'victoria-metrics': image.optional().describe('fleet.central.replicas: 2 only: the deduplicating store'),
         pull_policy: z.enum(['missing', 'always', 'never']).default('missing'),
       })
       .prefault({}),
@@ -277,6 +300,11 @@ export const configSchema = z
         evaluation_interval: positiveDuration.default('15s'),
         retention_time: positiveDuration.default('30d'),
         retention_size: byteSize.default('20GB'),
+        data_filesystem: z
+          .string()
+          .regex(/^\/[^"'\\\n]+$/, 'an absolute host path below / without quotes or backslashes')
+          .default('/var/lib/docker')
+          .describe("host path that holds Prometheus' data volume: Docker's data root (docker info -f '{{.DockerRootDir}}'); PrometheusDiskFillingUp watches the filesystem holding it"),
         external_labels: labels.default({}),
         remote_write: z.array(remoteWrite).default([]),
         otlp: prometheusOtlp,

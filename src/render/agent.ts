@@ -7,6 +7,7 @@
 import type { Config, HostEntry } from '../config/schema.js';
 import type { Placement } from './inventory.js';
 import { nodeExporterAddress } from './network.js';
+import { replicaBReceiverUrl } from './ha.js';
 import { agentTlsOn, agentWriteAuth } from './fleet-tls.js';
 import { receiverPort } from './fleet-receiver.js';
 
@@ -65,17 +66,17 @@ export function renderAgentConfig(config: Config, place: Placement, identity: Re
       static_configs: [{ targets: ['dcgm-exporter:9400'], labels: { ...identity, instance: `${self.address}:${self.ports.dcgm_exporter}` } }],
     });
   }
+  // Retries back off to 10 s at most, so a returning central gets the backlog within seconds.
+  const queue_config = { capacity: 10000, max_shards: 10, max_samples_per_send: 2000, max_backoff: '10s' };
+  // An HA central: each replica has its own queue and WAL position, so one replica away delays
+  // only its own copy (src/render/ha.ts).
+  const b = replicaBReceiverUrl(config);
   return {
     global: { scrape_interval: config.prometheus.scrape_interval },
     scrape_configs: jobs,
     remote_write: [
-      {
-        name: 'central',
-        url: receiverUrl(config),
-        // Retries back off to 10 s at most, so a returning central gets the backlog within seconds.
-        queue_config: { capacity: 10000, max_shards: 10, max_samples_per_send: 2000, max_backoff: '10s' },
-        ...(agentTlsOn(config) ? agentWriteAuth(self.name) : {}),
-      },
+      { name: 'central', url: receiverUrl(config), queue_config, ...(agentTlsOn(config) ? agentWriteAuth(self.name) : {}) },
+      ...(b ? [{ name: 'central-b', url: b, queue_config }] : []),
     ],
   };
 }

@@ -14,6 +14,7 @@ import { isAgentFleet, receiverFlags, receiverPorts } from './agent.js';
 import { fleetSecretFile, fleetTlsOn, receiverService, webConfigPath } from './fleet-tls.js';
 import { receiverOn, receiverServiceDef } from './fleet-receiver.js';
 import { integrationServices, integrationVolumes } from '../integrations/index.js';
+import { haServices, haVolumes, isHaCentral } from './ha.js';
 
 /** A Compose service: the keys obsctl's manifest reads are typed, the rest passes through. */
 export interface Service {
@@ -250,11 +251,15 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
   const built = Object.fromEntries(wanted.filter(([, on]) => on).map(([name, , build]) => [name, build(ctx)]));
   if (full) Object.assign(built, integrationServices(config, secrets));
   if (receiverOn(config, place)) built[receiverService] = receiverServiceDef(config, place, secrets, onNetwork);
+  // HA central: second replicas, the Alertmanager cluster and the deduplicating store (src/render/ha.ts).
+  const ha = isHaCentral(config, place);
+  if (ha) Object.assign(built, haServices(config, place, built, secrets));
   // Least privilege, limits and log rotation: the same for every service, integrations included (src/render/hardening.ts).
   const services = Object.fromEntries(Object.entries(built).map(([name, s]) => [name, harden(name, s, config)]));
   const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {}, ...integrationVolumes(config) } : agent ? { 'prometheus-data': {} } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
   if (receiverOn(config, place)) volumes[`${receiverService}-data`] = {};
+  if (ha) Object.assign(volumes, haVolumes);
   return {
     name: projectName(config, place.self?.name),
     services,

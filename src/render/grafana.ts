@@ -12,7 +12,8 @@ export const prometheusDatasourceUid = 'obsctl-prometheus';
 export const alertmanagerDatasourceUid = 'obsctl-alertmanager';
 export const dashboardsPath = '/etc/obsctl/dashboards';
 
-export function renderDatasources(config: Config): Record<string, unknown> {
+/** `url`: where the Prometheus datasource reads (an HA central's deduplicating store, src/render/ha.ts). */
+export function renderDatasources(config: Config, url = 'http://prometheus:9090'): Record<string, unknown> {
   return {
     apiVersion: 1,
     datasources: [
@@ -21,7 +22,7 @@ export function renderDatasources(config: Config): Record<string, unknown> {
         uid: prometheusDatasourceUid,
         type: 'prometheus',
         access: 'proxy',
-        url: 'http://prometheus:9090',
+        url,
         isDefault: true,
         editable: false,
         jsonData: { timeInterval: config.prometheus.scrape_interval, httpMethod: 'POST' },

@@ -34,6 +34,9 @@ export const policies: Record<ServiceName, Policy> = {
   'postgres-exporter': { user: '65534:65534', readOnly: true },
   'redis-exporter': { user: '59000:59000', readOnly: true },
   pushgateway: { user: '65534:65534', readOnly: true },
+  // victoriametrics/victoria-metrics declares no USER: it runs as the image's root, every
+  // capability dropped, writing only its data volume (created root-owned from the image).
+  'victoria-metrics': { readOnly: true, exception: "runs as the image's user (root in victoriametrics/victoria-metrics, which declares none); all capabilities dropped" },
   'dcgm-exporter': {
     // NVIDIA's own manifests run the exporter as root: its embedded DCGM host engine opens the
     // GPU's management interface and writes its log and state under /var at runtime.
@@ -70,7 +73,9 @@ export const goMemLimit = (limitBytes: number) => `${Math.floor((limitBytes * go
 /** The policy a rendered service runs under (the simulated GPU exporter has the simulator's). */
 export function policyName(name: string, service: Service): ServiceName {
   if (name === 'prometheus-receiver') return 'prometheus'; // central's TLS receiver is a Prometheus (render/fleet-receiver.ts)
-  return service.labels?.['org.obsctl.simulated'] === 'true' ? 'dcgm-simulator' : (name as ServiceName);
+  if (service.labels?.['org.obsctl.simulated'] === 'true') return 'dcgm-simulator';
+  // An HA central's second replica (prometheus-b, alertmanager-b) runs as its first does.
+  return (service.labels?.['org.obsctl.replica-of'] ?? name) as ServiceName;
 }
 
 export function harden(name: string, service: Service, config: Config): Service {

@@ -81,6 +81,12 @@ export const imagePins: Record<ServiceName, ImagePin> = {
     arch: 'amd64, arm64 (+ armv7, ppc64le, s390x)',
     tested: 'live: pushgateway 1.11.0 (Debian trixie build) in test/e2e/integrations.test.ts',
   },
+  'victoria-metrics': {
+    image: 'victoriametrics/victoria-metrics:v1.112.0',
+    why: 'fleet.central.replicas: 2: the store both Prometheus replicas write to and Grafana reads, deduplicated by -dedup.minScrapeInterval; 1.112 is the version Debian trixie packages, so the pin is the one that ran live here.',
+    arch: 'amd64, arm64 (+ arm, ppc64le, 386)',
+    tested: 'live: VictoriaMetrics 1.112.0 (Debian trixie build) in test/e2e/fleet.test.ts and test/e2e/fleet-ha.test.ts',
+  },
 };
 
 export const defaultImages = Object.fromEntries(Object.entries(imagePins).map(([s, p]) => [s, p.image])) as Record<ServiceName, string>;

@@ -24,6 +24,7 @@ import { fleetSecrets, receiverService } from './fleet-tls.js';
 import { receiverOn, renderReceiverConfig } from './fleet-receiver.js';
 import { integrationDashboards } from '../integrations/index.js';
 import { prometheusDatasourceUid } from './grafana.js';
+import { haPrometheusConfigs, haReceiverConfig, isHaCentral, replicaConfigPath, storeUrl } from './ha.js';
 
 export interface RenderedFile {
   /** Relative to the output directory, always with forward slashes. */
@@ -81,6 +82,11 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     for (const [path, text] of renderSloFiles(config)) rules.set(path, text);
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
     prometheus = renderPrometheusConfig(config, options, hasRules, place, identity(config, place));
+    if (isHaCentral(config, place)) {
+      const [a, b] = haPrometheusConfigs(prometheus);
+      prometheus = a as typeof prometheus;
+      files.set(replicaConfigPath, yamlFile('Prometheus replica b', b));
+    }
     files.set('prometheus/prometheus.yml', yamlFile('Prometheus', prometheus));
     for (const [path, text] of rules) files.set(path, text);
     if (place.role === 'central') {
@@ -90,13 +96,13 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
       }
     }
     files.set('alertmanager/alertmanager.yml', yamlFile('Alertmanager', renderAlertmanagerConfig(config)));
-    files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', renderDatasources(config)));
+    files.set('grafana/provisioning/datasources/obsctl.yaml', yamlFile('Grafana datasources', isHaCentral(config, place) ? renderDatasources(config, storeUrl) : renderDatasources(config)));
     files.set('grafana/provisioning/dashboards/obsctl.yaml', yamlFile('Grafana dashboard provider', renderDashboardProvider()));
     for (const d of dashboards) {
       files.set(`grafana/dashboards/${d.fileName}`, `${JSON.stringify(d.json, null, 2)}\n`);
     }
   }
-  if (receiverOn(config, place)) files.set(`${receiverService}/prometheus.yml`, yamlFile('Prometheus TLS remote-write receiver', renderReceiverConfig()));
+  if (receiverOn(config, place)) files.set(`${receiverService}/prometheus.yml`, yamlFile('Prometheus TLS remote-write receiver', isHaCentral(config, place) ? haReceiverConfig(renderReceiverConfig()) : renderReceiverConfig()));
   if (exportersOnly && isAgentFleet(fullConfig)) {
     files.set('prometheus/prometheus.yml', yamlFile('Prometheus agent', renderAgentConfig(config, place, identity(config, place), gpu)));
   }

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { ruleFilesEntry, withRuleFiles } from './test-rule-files.js';
 import { findUnresolved, substituteThresholds, thresholdValues } from './thresholds.js';
+import { substituteDataFilesystem } from './prometheus-disk.js';
 import type { GpuProfile } from './profile.js';
 import { integrationConfigured, isIntegrationPack } from '../integrations/index.js';
 
@@ -26,6 +27,8 @@ function included(config: Config, file: string, gpu: boolean, profile: GpuProfil
   const fileProfile = profileOf(name);
   if (fileProfile && fileProfile !== profile) return false;
   if (pack === 'recording') return true;
+  // An HA central's replica and cluster alerts (stack/ha.rules.yml, src/render/ha.ts) only there.
+  if (pack === 'stack' && name.startsWith('ha.') && config.fleet.central.replicas !== 2) return false;
   if (pack === 'host' && !config.exporters.node.enabled) return false;
   if (isIntegrationPack(pack) && !integrationConfigured(config, pack)) return false;
   const settings = (config.alerts as Record<string, { enabled: boolean } | undefined>)[pack];
@@ -38,11 +41,11 @@ export function renderRuleFiles(config: Config, content: ContentFile[], gpu: boo
   const chosen = content.filter((f) => f.path.endsWith('.rules.yml') && included(config, f.path, gpu, profile));
   const chosenNames = new Set(chosen.map((f) => f.path));
   for (const f of chosen) {
-    out.set(`prometheus/rules/${renderedName(f.path)}`, substituted(f, values));
+    out.set(`prometheus/rules/${renderedName(f.path)}`, substituteDataFilesystem(substituted(f, values), config.prometheus.data_filesystem));
   }
   for (const f of content.filter((c) => c.path.endsWith('.test.yml'))) {
     // Only the rule_files entry is read and rewritten (a full YAML parse was most of render's time).
-    const text = substituted(f, values);
+    const text = substituteDataFilesystem(substituted(f, values), config.prometheus.data_filesystem);
     const entry = ruleFilesEntry(text);
     const doc = entry ? undefined : parseDocument(text);
     const ruleFiles = entry?.files ?? (doc?.get('rule_files') as { toJSON(): string[] } | undefined)?.toJSON() ?? [];

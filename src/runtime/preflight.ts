@@ -8,6 +8,7 @@ import type { StackManifest } from '../render/manifest.js';
 import { ComposeCli } from './compose-cli.js';
 import { errors } from '../errors.js';
 import { archOf, DockerodeEngine, type ContainerSummary, type Engine, type EngineInfo } from './engine.js';
+import { engineAddress } from './engine-address.js';
 
 export interface PreflightCheck {
   name: string;
@@ -22,12 +23,12 @@ export function engineErrorHint(e: unknown): { detail: string; hint: string } {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EACCES') {
     return {
-      detail: 'permission denied on /var/run/docker.sock',
+      detail: `permission denied on ${engineAddress()}`,
       hint: 'Add your user to the docker group: sudo usermod -aG docker $USER, then log out and in again.',
     };
   }
   return {
-    detail: `no Docker engine answers on /var/run/docker.sock (${code ?? (e as Error).message})`,
+    detail: `no Docker engine answers on ${engineAddress()} (${code ?? (e as Error).message})`,
     hint: 'Install Docker Engine with the Compose v2 plugin (on DGX OS it is preinstalled) and start it: sudo systemctl start docker.',
   };
 }
