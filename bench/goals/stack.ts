@@ -10,7 +10,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { bin, node, notMeasured, ratioGoal, run, sample, secondsGoal, timeMs, timeWithCpu, type Goal } from '../lib.js';
 
-const project = `bench-speed-${process.pid}`;
+const project = `speed-bench-${process.pid}`;
 const env = { ...process.env, NO_COLOR: '1' };
 
 function writeConfig(dir: string) {
