@@ -1,6 +1,10 @@
 // The obsctl.yaml schema: the single source of truth for what a user may write. Everything else
 // (the JSON Schema for editors, defaults, the normalized config the renderer reads) derives from it.
 import { z } from 'zod';
+// zod compiles a fast path per object schema with new Function() on its first parse: a process
+// parses one obsctl.yaml, so compiling (uncacheable code) cost more than it saved: ~60-100 ms of a
+// cold render, and the 1,000-target configs of bench/hostile-input.ts parse no slower (issue 15).
+z.config({ jitless: true });
 import { resourcesSchema } from './resources.js';
 import { integrationsSchema, integrationThresholds } from '../integrations/schema.js';
 import { MAX_HOSTS, MAX_TARGETS } from './limits.js';
