@@ -8,8 +8,9 @@
 // (ssh2, a native addon). obsctl uses neither on a local socket, and loading them cost ~300 ms of
 // every command that talks to the engine. Running tsc alone still gives a working, unbundled bin.js.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -65,11 +66,18 @@ await build({
 const sdkBuilt = createRequire(import.meta.url)(dashboardsCjs);
 const { buildDashboards, profileCapabilities } = sdkBuilt;
 const datasourceUid = 'obsctl-prometheus'; // src/render/grafana.ts prometheusDatasourceUid
+// Each prebuilt set is a JSON file beside the bundle, read when asked for: as string literals inside
+// the bundle they were ~500 kB of JavaScript every command loaded (issue 15).
+const prebuiltDir = path.join(outdir, 'dashboards');
+fs.rmSync(prebuiltDir, { recursive: true, force: true });
+fs.mkdirSync(prebuiltDir, { recursive: true });
 const prebuilt = {};
 for (const profile of ['none', 'nvidia', 'gb10']) {
   for (const anomalies of [false, true]) {
     const json = JSON.stringify(buildDashboards({ profile, datasourceUid, slos: [], anomalies }));
-    prebuilt[dashboardsKey({ profile, datasourceUid, slos: [], anomalies })] = json;
+    const file = `${profile}${anomalies ? '-anomalies' : ''}.json`;
+    fs.writeFileSync(path.join(prebuiltDir, file), json);
+    prebuilt[dashboardsKey({ profile, datasourceUid, slos: [], anomalies })] = file;
     // What the stand-in below relies on: a GPU reporting the profile's expected counters gets these.
     const gpu = profile === 'none' ? undefined : profileCapabilities(profile);
     if (gpu && JSON.stringify(buildDashboards({ profile, datasourceUid, gpu, slos: [], anomalies })) !== json) throw new Error(`dashboards for ${profile} with its expected counters differ from the default ones: update scripts/bundle-cli.mjs`);
@@ -85,7 +93,8 @@ function prebuiltDashboards() {
       b.onLoad({ filter: /.*/, namespace: 'prebuilt' }, () => ({
         resolveDir: root,
         loader: 'js',
-        contents: `import { createRequire } from 'node:module';
+        contents: `import { builtinModules, createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './src/paths.ts';
 import { profileCapabilities } from './src/render/capabilities.ts';
@@ -95,7 +104,7 @@ export function buildDashboards(opts) {
   // The GPU's reported counters equal to the profile's expected ones build the same dashboards.
   const plain = opts.gpu && opts.profile !== 'none' && JSON.stringify(opts.gpu) === JSON.stringify(profileCapabilities(opts.profile)) ? { ...opts, gpu: undefined } : opts;
   const hit = prebuilt[dashboardsKey(plain)];
-  if (hit) return JSON.parse(hit);
+  if (hit) return JSON.parse(fs.readFileSync(path.join(packageRoot, 'dist', 'src', 'cli', 'dashboards', hit), 'utf8'));
   return createRequire(import.meta.url)(path.join(packageRoot, 'dist', 'src', 'cli', 'dashboards.cjs')).buildDashboards(opts);
 }
 `,
@@ -117,7 +126,7 @@ function deferredIntegrationDashboards() {
         resolveDir: root,
         loader: 'js',
         contents: [
-          "import { createRequire } from 'node:module';",
+          "import { builtinModules, createRequire } from 'node:module';",
           "import path from 'node:path';",
           "import { packageRoot } from './src/paths.ts';",
           "const sdk = () => createRequire(import.meta.url)(path.join(packageRoot, 'dist', 'src', 'cli', 'dashboards.cjs'));",
@@ -130,9 +139,72 @@ function deferredIntegrationDashboards() {
   };
 }
 
+/**
+ * zod's translated error messages (40-odd locales, ~370 kB bundled): obsctl's errors are its own,
+ * in English, so only zod's English locale (its default) is kept.
+ */
+function zodEnglishOnly() {
+  return {
+    name: 'zod-english-only',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ resolveDir: path.dirname(args.path), loader: 'js', contents: `export { default as en } from './en.js';` }));
+    },
+  };
+}
+
+/**
+ * Node's built-in modules, for `import x from 'node:x'` in the ESM parts of the bundle, through
+ * require. An ESM import of a built-in builds a facade of all its exports, reading every lazy one:
+ * node:fs then loads its streams and fs/promises, node:http Node's bundled undici (~110 ms of CPU
+ * for verify and up). Exports imported by name are read once (getters: see cheapGetters).
+ */
+// Lazy exports (getters) imported by name somewhere in the bundle, and cheap to read. The others
+// (fs.promises and fs streams, http's WebSocket, webcrypto, process.stdin...) are reached through
+// the default export only, when used; a new named import of one fails the build, to be added here.
+const cheapGetters = { util: ['aborted', 'transferableAbortSignal', 'transferableAbortController'], events: ['captureRejections', 'EventEmitterAsyncResource', 'defaultMaxListeners'] };
+
+function builtinsViaRequire() {
+  const nodeRequire = createRequire(import.meta.url);
+  const builtins = new Set(builtinModules);
+  return {
+    name: 'builtins-via-require',
+    setup(b) {
+      b.onResolve({ filter: /^[\w:/]+$/ }, (args) => (args.kind === 'import-statement' && (args.path.startsWith('node:') || builtins.has(args.path)) ? { path: args.path, namespace: 'builtin' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+        const mod = nodeRequire(args.path);
+        const cheap = cheapGetters[args.path.replace(/^node:/, '')] ?? [];
+        const names = Object.keys(mod).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default' && ('value' in Object.getOwnPropertyDescriptor(mod, k) || cheap.includes(k)));
+        const body = [`const m = require(${JSON.stringify(args.path)});`, 'export default m;', ...names.map((k) => `export const ${k} = m.${k};`)];
+        return { contents: body.join('\n'), loader: 'js' };
+      });
+    },
+  };
+}
+
 /** Every option that changes the dashboards, in a fixed order (undefined and absent alike). */
 function dashboardsKey(o) {
   return JSON.stringify([o.profile, o.datasourceUid, o.gpu ?? null, o.slos ?? [], o.anomalies ?? false]);
+}
+
+/**
+ * The identity of this build: a hash of what the bundle is made of (sources, dashboards, the lock
+ * file, this script). src/app/render-memo.ts keeps a render result only under it, so a rebuilt
+ * obsctl never reads a result rendered by another.
+ */
+function buildIdentity() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else hash.update(`${path.relative(root, p)}\0`).update(fs.readFileSync(p));
+    }
+  };
+  walk(path.join(root, 'src'));
+  walk(path.join(root, 'dashboards'));
+  for (const f of ['package.json', 'package-lock.json', 'scripts/bundle-cli.mjs']) hash.update(f).update(fs.readFileSync(path.join(root, f)));
+  return hash.digest('hex').slice(0, 32);
 }
 
 await build({
@@ -144,9 +216,9 @@ await build({
   platform: 'node',
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
+  plugins: [builtinsViaRequire(), zodEnglishOnly(), prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url);" },
+  banner: { js: `import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url); globalThis.__obsctlBuildId ??= ${JSON.stringify(buildIdentity())};` },
   allowOverwrite: true,
   logLevel: 'warning',
   legalComments: 'none',

@@ -29,6 +29,11 @@ const vllmRecorded = new Set(
     .filter((f) => f.endsWith('.prom'))
     .flatMap((f) => [...readFileSync(join(repo, 'test', 'fixtures', 'vllm', f), 'utf8').matchAll(/^(?:# TYPE )?(vllm:\w+)[{ ]/gm)].map((m) => m[1]!)),
 );
+const sglangRecorded = new Set(
+  readdirSync(join(repo, 'test', 'fixtures', 'sglang'))
+    .filter((f) => f.endsWith('.prom'))
+    .flatMap((f) => [...readFileSync(join(repo, 'test', 'fixtures', 'sglang', f), 'utf8').matchAll(/^(?:# TYPE )?(sglang:\w+)[{ ]/gm)].map((m) => m[1]!)),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Shapes of the YAML we read (only the fields the checks use).
@@ -114,6 +119,7 @@ const VALUE_FREE = new Set([
   'RedisDown',
   'PushgatewayDown',
   'VLLMDown',
+  'SGLangDown',
 ]);
 /** Alerts aggregated above the instance (per scrape job, or global): no instance label to print. */
 const NO_INSTANCE: Record<string, string | null> = {
@@ -143,6 +149,7 @@ const changed = thresholdValues(
       redis: { memory_used_ratio: 0.8, clients_used_ratio: 0.75 },
       pushgateway: { max_push_age_seconds: 7200 },
       vllm: { kv_cache_used_ratio: 0.9, waiting_requests: 5, ttft_p95_seconds: 1, itl_p95_seconds: 0.05 },
+      sglang: { token_usage_ratio: 0.9, queued_requests: 5, ttft_p95_seconds: 1, tpot_p95_seconds: 0.05 },
     },
   }).alerts,
 );
@@ -314,6 +321,11 @@ describe.each(alertPackNames)('alert pack %s: contracts', (pack) => {
           // vLLM names (vllm:...): those of the recorded real vLLM output in test/fixtures/vllm.
           if (name.startsWith('vllm:')) {
             expect(vllmRecorded, `${pack}/${f}: ${name} is in the recorded vLLM output`).toContain(name);
+            continue;
+          }
+          // SGLang names (sglang:...): those of the recorded real SGLang output in test/fixtures/sglang.
+          if (name.startsWith('sglang:')) {
+            expect(sglangRecorded, `${pack}/${f}: ${name} is in the recorded SGLang output`).toContain(name);
             continue;
           }
           // level:metric:operations names must be recorded in this file (rules of other files may not load).

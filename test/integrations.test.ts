@@ -1,8 +1,8 @@
 // Integrations (issue 18): each configured integration brings its exporter service (or scrape job),
 // its alert pack, its dashboard and verify's required series; secrets stay references; nothing
 // appears for an integration that is not configured. Dashboards name only metrics the exporters
-// really export: vLLM's from the recorded real output in test/fixtures/vllm.
-import { readFileSync } from 'node:fs';
+// really export: vLLM's and SGLang's from the recorded real output in test/fixtures/{vllm,sglang}.
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ integrations:
   redis: {address: localhost:6379, password: {file: ./redis.pass}}
   pushgateway: {enabled: true}
   vllm: {urls: [localhost:8000]}
+  sglang: {urls: [localhost:30000]}
 `;
 
 function renderText(text: string, profile: 'none' | 'gb10' | 'nvidia' = 'none') {
@@ -60,6 +61,7 @@ describe('integrations: render', () => {
       expect(compose.services[s]!.healthcheck, s).toBeDefined();
     }
     expect(compose.services.vllm).toBeUndefined(); // scraped directly
+    expect(compose.services.sglang).toBeUndefined();
     expect(Object.keys(compose.volumes)).toContain('pushgateway-data');
   });
 
@@ -81,21 +83,23 @@ describe('integrations: render', () => {
     expect(jobs.pushgateway!.requiredMetrics).toEqual(['pushgateway_build_info']);
     expect(jobs.vllm!.targets).toEqual(['host.docker.internal:8000']);
     expect(jobs.vllm!.requiredMetrics).toContain('vllm:num_requests_running');
+    expect(jobs.sglang!.targets).toEqual(['host.docker.internal:30000']);
+    expect(jobs.sglang!.requiredMetrics).toContain('sglang:num_running_reqs');
     const prom = parse(file(r, 'prometheus/prometheus.yml')) as { scrape_configs: Record<string, unknown>[] };
     expect(prom.scrape_configs.find((j) => j.job_name === 'pushgateway')!.honor_labels).toBe(true);
   });
 
   it('renders each integration pack with its promtool test, and a dashboard each', () => {
-    for (const pack of ['postgres', 'redis', 'pushgateway', 'vllm']) {
+    for (const pack of ['postgres', 'redis', 'pushgateway', 'vllm', 'sglang']) {
       expect(file(r, `prometheus/rules/${pack}-${pack}.rules.yml`), pack).toContain(`pack: ${pack}`);
       expect(file(r, `prometheus/tests/${pack}-${pack}.test.yml`), pack).toContain(`../rules/${pack}-${pack}.rules.yml`);
     }
-    expect(r.manifest.dashboards.map((d) => d.uid)).toEqual(expect.arrayContaining(['obsctl-postgres', 'obsctl-redis', 'obsctl-pushgateway', 'obsctl-vllm']));
+    expect(r.manifest.dashboards.map((d) => d.uid)).toEqual(expect.arrayContaining(['obsctl-postgres', 'obsctl-redis', 'obsctl-pushgateway', 'obsctl-vllm', 'obsctl-sglang']));
   });
 
   it('brings nothing for an integration that is not configured', () => {
     const plain = renderText('');
-    expect(plain.files.some((f) => /postgres|redis|pushgateway|vllm/.test(f.path))).toBe(false);
+    expect(plain.files.some((f) => /postgres|redis|pushgateway|vllm|sglang/.test(f.path))).toBe(false);
     expect(file(plain, 'compose.yaml')).not.toMatch(/postgres|redis|pushgateway/);
     const onlyRedis = renderText('integrations:\n  redis: {address: "10.0.0.5:6379"}\n');
     expect(onlyRedis.services).toContain('redis-exporter');
@@ -108,18 +112,25 @@ describe('integrations: render', () => {
   });
 });
 
-describe('vLLM dashboard', () => {
+describe.each([
+  ['vllm', 'vLLM'],
+  ['sglang', 'SGLang'],
+] as const)('%s dashboard', (name, title) => {
+  const fixtures = path.join(import.meta.dirname, 'fixtures', name);
   const recorded = new Set(
-    [...readFileSync(path.join(import.meta.dirname, 'fixtures', 'vllm', 'excerpts.prom'), 'utf8').matchAll(/^(?:# TYPE )?(vllm:\w+?)(_bucket|_count|_sum)?[{ ]/gm)].flatMap((m) => [m[1]!, `${m[1]}${m[2] ?? ''}`]),
+    readdirSync(fixtures)
+      .filter((f) => f.endsWith('.prom'))
+      .flatMap((f) => [...readFileSync(path.join(fixtures, f), 'utf8').matchAll(new RegExp(`^(?:# TYPE )?(${name}:\\w+?)(_bucket|_count|_sum)?[{ ]`, 'gm'))])
+      .flatMap((m) => [m[1]!, `${m[1]}${m[2] ?? ''}`]),
   );
 
-  it.each(['none', 'gb10', 'nvidia'] as const)('names only recorded vLLM metrics, and DCGM ones only with a GPU (%s)', (profile) => {
+  it.each(['none', 'gb10', 'nvidia'] as const)(`names only recorded ${title} metrics, and DCGM ones only with a GPU (%s)`, (profile) => {
     const r = renderText(full, profile);
-    const d = r.manifest.dashboards.find((x) => x.uid === 'obsctl-vllm')!;
+    const d = r.manifest.dashboards.find((x) => x.uid === `obsctl-${name}`)!;
     const names = d.queries.flatMap((q) => metricNames(q.expr.replace(/\$__rate_interval|\$__range/g, '5m').replace(/\$\w+/g, 'x')));
-    const vllm = names.filter((n) => n.startsWith('vllm:'));
-    expect(vllm.length).toBeGreaterThan(10);
-    for (const n of vllm) expect(recorded, n).toContain(n);
+    const own = names.filter((n) => n.startsWith(`${name}:`));
+    expect(own.length).toBeGreaterThan(10);
+    for (const n of own) expect(recorded, n).toContain(n);
     const dcgm = names.filter((n) => n.startsWith('DCGM_'));
     if (profile === 'none') expect(dcgm).toEqual([]);
     else expect(dcgm.length).toBeGreaterThan(0);
@@ -139,6 +150,7 @@ describe('obsctl add integration (document edit)', () => {
       { name: 'redis', value: 'localhost:6379', secretFile: './redis.pass' },
       { name: 'pushgateway' },
       { name: 'vllm', value: 'localhost:8000,localhost:8001' },
+      { name: 'sglang', value: 'localhost:30000' },
     ]) {
       const r = addIntegration(text, args.name, integrationEntry(args));
       expect(r.errors).toEqual([]);
@@ -151,6 +163,7 @@ describe('obsctl add integration (document edit)', () => {
       redis: { address: 'localhost:6379', password: { file: './redis.pass' } },
       pushgateway: { enabled: true },
       vllm: { urls: ['localhost:8000', 'localhost:8001'] },
+      sglang: { urls: ['localhost:30000'] },
     });
     expect(renderText(text).services).toEqual(expect.arrayContaining(['postgres-exporter', 'redis-exporter', 'pushgateway']));
   });

@@ -15,6 +15,8 @@ const groups = [
     lastEvaluation: '2026-12-01T22:00:00Z',
     rules: [{ name: 'broken:cpu', health: 'err', lastError: 'found duplicate series for the match group {instance="a"} on the right hand-side of the operation: many-to-many matching not allowed', type: 'recording' }],
   },
+  // Right after a reload that changed the group: the old group's lastEvaluation, rules not evaluated yet.
+  { name: 'reloaded', file: '/etc/prometheus/rules/host-filesystem.rules.yml', lastEvaluation: '2026-12-01T22:00:00Z', rules: [{ name: 'HostDiskFull', health: 'unknown', type: 'alerting' }, { name: 'HostDiskFull', health: 'unknown', type: 'alerting' }] },
   { name: 'extra-ok', file: '/etc/prometheus/rules/extra.rules.yml', lastEvaluation: '2026-12-01T22:00:00Z', rules: [{ name: 'fine', health: 'ok', type: 'recording' }] },
 ];
 let server: http.Server;
@@ -39,5 +41,13 @@ describe('rules checks', () => {
     expect(broken?.status).toBe('fail');
     expect(broken?.reason).toMatch(/broken:cpu.*many-to-many.*not rendered by obsctl/);
     expect(checks.some((c) => c.name === 'group extra-ok')).toBe(false);
+  });
+
+  it('judges a group whose rules are not evaluated since a reload as waiting for an evaluation, not broken', async () => {
+    const expected = { ruleGroups: [{ file: 'host-filesystem.rules.yml', name: 'reloaded' }] } as unknown as ExpectedStack;
+    const check = (await ruleChecks(url, expected)).find((c) => c.name === 'group reloaded');
+    expect(check?.status).toBe('fail');
+    expect(check?.reason).toBe('loaded but not evaluated since Prometheus last loaded its config (2 rules unknown)');
+    expect(check?.needs).toEqual({ evaluation: true });
   });
 });

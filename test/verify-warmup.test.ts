@@ -5,7 +5,7 @@ import { queryReadiness, recordedSeries, type Intervals } from '../src/verify/re
 import type { CheckGroup } from '../src/verify/run.js';
 import { fail, pass, type VerifyCheck } from '../src/verify/types.js';
 import { humanReport, jsonReport, junitReport, summaryLine } from '../src/verify/report.js';
-import { judge, progressLine, readyAt, runThroughWarmup, slackSeconds, type WarmupModel } from '../src/verify/warmup.js';
+import { judge, judgeLazily, progressLine, readyAt, runThroughWarmup, slackSeconds, type WarmupModel } from '../src/verify/warmup.js';
 import { Chalk } from 'chalk';
 
 const intervals: Intervals = {
@@ -77,6 +77,16 @@ describe('judging a young stack', () => {
     expect(judge([emptyPanels], undefined)).toEqual([emptyPanels]);
   });
 
+  it('gives rule state and recorded series one evaluation after a reload of an old stack; scrapes not', () => {
+    const reloaded: WarmupModel = { ...model, configLoadedAt: model.startedAt + 600_000 };
+    expect(readyAt(notEvaluated, reloaded)).toBe(reloaded.configLoadedAt! + (15 + slackSeconds) * 1000);
+    expect(readyAt(emptyPanels, reloaded)).toBe(reloaded.configLoadedAt! + (15 + slackSeconds) * 1000);
+    expect(readyAt(refused, reloaded)).toBe(model.startedAt + (120 + slackSeconds) * 1000);
+    const justAfter = judge([notEvaluated, refused], reloaded, reloaded.configLoadedAt! + 1_000);
+    expect(justAfter.map((c) => c.status)).toEqual(['pending', 'fail']);
+    expect(judge([notEvaluated], reloaded, reloaded.configLoadedAt! + 30_000)[0]!.status).toBe('fail');
+  });
+
   it('reports pending apart: not failed (exit 0), skipped in JUnit, counted in JSON', () => {
     const checks = judge([emptyPanels, pass('services', 'up', 'ok')], model, model.startedAt);
     expect(summaryLine(checks)).toBe('1 passed, 0 failed, 0 warned, 0 skipped, 1 pending (warming up)');
@@ -111,6 +121,22 @@ describe('waiting through warm-up', () => {
     expect(checks.map((x) => x.status)).toEqual(['fail']);
     expect(c.at() - model.startedAt).toBeGreaterThanOrEqual(55_000);
     expect(c.at() - model.startedAt).toBeLessThan(60_000);
+  });
+
+  it('reads the model only when a check lacks data, once (a healthy stack never needs it)', async () => {
+    const c = clock();
+    let reads = 0;
+    const read = async () => (reads++, model);
+    const healthy = await runThroughWarmup(groupsFrom(() => [pass('dashboards', 'dashboard Host', 'ok'), broken], c), { timeoutMs: 1000, maxWaitMs: 300_000, model: read, now: c.now, sleep: c.sleep });
+    expect(healthy.map((x) => x.status)).toEqual(['pass', 'fail']);
+    expect(reads).toBe(0);
+    expect(await judgeLazily([pass('targets', 'x', 'ok')], read)).toEqual([pass('targets', 'x', 'ok')]);
+    expect(reads).toBe(0);
+    const waited = await runThroughWarmup(groupsFrom((age) => [age < 40_000 ? emptyPanels : pass('dashboards', 'dashboard Host', 'ok')], c), { timeoutMs: 1000, maxWaitMs: 300_000, model: read, now: c.now, sleep: c.sleep });
+    expect(waited.map((x) => x.status)).toEqual(['pass']);
+    expect(reads).toBe(1);
+    expect((await judgeLazily([emptyPanels], read, () => model.startedAt))[0]!.status).toBe('pending');
+    expect(reads).toBe(2);
   });
 
   it('does not wait when a failure is not about data, nor longer than the bound', async () => {

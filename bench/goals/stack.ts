@@ -10,7 +10,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { bin, node, notMeasured, ratioGoal, run, sample, secondsGoal, timeMs, timeWithCpu, type Goal } from '../lib.js';
 
-const project = `bench-speed-${process.pid}`;
+const project = `speed-bench-${process.pid}`;
 const env = { ...process.env, NO_COLOR: '1' };
 
 function writeConfig(dir: string) {
@@ -46,6 +46,7 @@ export function stackGoals(rounds: number): Goal[] {
   const noChangeCpu: number[] = [];
   const verifyCpu: number[] = [];
   let verifyFailed = 0;
+  const failedChecks: string[] = [];
   for (let i = 0; i < rounds; i++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-bench-stack-'));
     const obsctl = (...args: string[]) => run(node, [bin, ...args], { cwd: dir, env });
@@ -61,8 +62,15 @@ export function stackGoals(rounds: number): Goal[] {
       const v = timeWithCpu(() => {
         try {
           obsctl('verify', '--no-wait', '--json');
-        } catch {
+        } catch (e) {
           verifyFailed++;
+          // Which checks, so a failure can be told from a slow machine (its JSON report is on stdout).
+          try {
+            const report = JSON.parse(String((e as { stdout?: Buffer }).stdout ?? '')) as { checks: { status: string; group: string; name: string; reason: string }[] };
+            failedChecks.push(...report.checks.filter((c) => c.status === 'fail').map((c) => `${c.group}/${c.name}: ${c.reason}`.slice(0, 200)));
+          } catch {
+            failedChecks.push(`no JSON report: ${(e as Error).message.split('\n')[0]}`);
+          }
         }
       });
       verify.push(v.wall);
@@ -96,6 +104,6 @@ export function stackGoals(rounds: number): Goal[] {
   return [
     ratioGoal(names.up, 1.2, sample(ups), sample(plains), { subject: 'obsctl up', reference: 'compose up --wait' }),
     withCpu(secondsGoal(names.noChange, 1, sample(noChange), 'obsctl up (nothing changed)'), noChangeCpu),
-    withCpu(secondsGoal(names.verify, 1, sample(verify), `obsctl verify --no-wait (${verifyFailed} of ${verify.length} runs judged a check failed)`), verifyCpu),
+    withCpu(secondsGoal(names.verify, 1, sample(verify), `obsctl verify --no-wait (${verifyFailed} of ${verify.length} runs judged a check failed${failedChecks.length ? `: ${[...new Set(failedChecks)].join('; ')}` : ''})`), verifyCpu),
   ];
 }

@@ -8,12 +8,18 @@ export const VLLM_UID = 'obsctl-vllm';
 /** KV-cache usage: vLLM >= 0.10 names it kv_cache_usage_perc, older ones gpu_cache_usage_perc. */
 export const vllmKvCache = (s: string) => `(vllm:kv_cache_usage_perc${s} or vllm:gpu_cache_usage_perc${s})`;
 
-export function vllmDashboard(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): DashboardFile {
-  const S = `{${sel('host', 'instance', 'model_name')}}`;
+/**
+ * Inter-token latency buckets per second: vLLM >= 0.10.1 names the histogram inter_token_latency_seconds
+ * (0.10.x exports it beside time_per_output_token_seconds, later versions drop the old name), older
+ * ones time_per_output_token_seconds. `or` keeps the new series where both exist (same labels).
+ */
+export const vllmItlRate = (s: string, range: string) =>
+  `(rate(vllm:inter_token_latency_seconds_bucket${s}[${range}]) or rate(vllm:time_per_output_token_seconds_bucket${s}[${range}]))`;
+
+/** The GPU panels of the host an inference server runs on (DCGM series carry the same `host` label). */
+export function sameHostGpuPanels(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): Array<ReturnType<typeof row> | ReturnType<typeof timeseriesPanel>> {
   const H = `{${sel('host')}}`;
-  const rate = (m: string) => `rate(${m}${S}[$__rate_interval])`;
-  const q = (p: number, m: string) => `histogram_quantile(${p}, sum by (le) (${rate(`${m}_bucket`)}))`;
-  const gpuPanels = gpu === 'none'
+  return gpu === 'none'
     ? []
     : [
         row('GPU of the same host'),
@@ -24,6 +30,14 @@ export function vllmDashboard(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): Das
           ? timeseriesPanel(uid, 'GPU temperature', [{ expr: `max by (host, gpu) (DCGM_FI_DEV_GPU_TEMP${H})`, legend: '{{host}} GPU {{gpu}}' }], { unit: UNITS.celsius, w: 8 })
           : timeseriesPanel(uid, 'GPU memory used', [{ expr: `sum by (host, gpu) (DCGM_FI_DEV_FB_USED${H}) * 1048576`, legend: '{{host}} GPU {{gpu}}' }], { unit: UNITS.bytes, min: 0, w: 8 }),
       ];
+}
+
+export function vllmDashboard(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): DashboardFile {
+  const S = `{${sel('host', 'instance', 'model_name')}}`;
+  const rate = (m: string) => `rate(${m}${S}[$__rate_interval])`;
+  const q = (p: number, m: string) => `histogram_quantile(${p}, sum by (le) (${rate(`${m}_bucket`)}))`;
+  const itl = (p: number) => `histogram_quantile(${p}, sum by (le) (${vllmItlRate(S, '$__rate_interval')}))`;
+  const gpuPanels = sameHostGpuPanels(uid, gpu);
   return finish({
     uid: VLLM_UID,
     title: 'obsctl / vLLM',
@@ -40,17 +54,17 @@ export function vllmDashboard(uid: string, gpu: 'none' | 'nvidia' | 'gb10'): Das
       statPanel(uid, 'KV cache', [{ expr: `max(${vllmKvCache(S)})` }], { unit: UNITS.percentunit, thresholds: ratioThresholds(0.85, 0.95) }),
       statPanel(uid, 'Generated tokens/s', [{ expr: `sum(${rate('vllm:generation_tokens_total')})` }], { unit: UNITS.short }),
       statPanel(uid, 'TTFT p95', [{ expr: q(0.95, 'vllm:time_to_first_token_seconds') }], { unit: UNITS.seconds, thresholds: ratioThresholds(1, 2) }),
-      statPanel(uid, 'Time per output token p95', [{ expr: q(0.95, 'vllm:time_per_output_token_seconds') }], { unit: UNITS.seconds, thresholds: ratioThresholds(0.05, 0.1) }),
+      statPanel(uid, 'Inter-token latency p95', [{ expr: itl(0.95) }], { unit: UNITS.seconds, thresholds: ratioThresholds(0.05, 0.1) }),
       row('Latency'),
       timeseriesPanel(uid, 'Time to first token', [
         { expr: q(0.5, 'vllm:time_to_first_token_seconds'), legend: 'p50' },
         { expr: q(0.95, 'vllm:time_to_first_token_seconds'), legend: 'p95' },
         { expr: q(0.99, 'vllm:time_to_first_token_seconds'), legend: 'p99' },
       ], { unit: UNITS.seconds, min: 0, w: 12 }),
-      timeseriesPanel(uid, 'Time per output token (TPOT)', [
-        { expr: q(0.5, 'vllm:time_per_output_token_seconds'), legend: 'p50' },
-        { expr: q(0.95, 'vllm:time_per_output_token_seconds'), legend: 'p95' },
-        { expr: q(0.99, 'vllm:time_per_output_token_seconds'), legend: 'p99' },
+      timeseriesPanel(uid, 'Inter-token latency (time per output token)', [
+        { expr: itl(0.5), legend: 'p50' },
+        { expr: itl(0.95), legend: 'p95' },
+        { expr: itl(0.99), legend: 'p99' },
       ], { unit: UNITS.seconds, min: 0, w: 12 }),
       row('Throughput and load'),
       timeseriesPanel(uid, 'Tokens per second', [

@@ -8,13 +8,13 @@ import type { Ports } from './ports.js';
 
 export interface IntegrationArgs {
   name: string;
-  /** vllm: host:port; redis: host:port; postgres: ignored (the DSN is a secret reference). */
+  /** vllm, sglang: host:port; redis: host:port; postgres: ignored (the DSN is a secret reference). */
   value?: string;
   secretEnv?: string;
   secretFile?: string;
 }
 
-const usage = 'obsctl add integration postgres --secret-env PG_DSN | redis HOST:PORT [--secret-file ./redis.pass] | pushgateway | vllm HOST:PORT';
+const usage = 'obsctl add integration postgres --secret-env PG_DSN | redis HOST:PORT [--secret-file ./redis.pass] | pushgateway | vllm HOST:PORT | sglang HOST:PORT';
 
 /** The obsctl.yaml entry for the arguments (a secret as {env} or {file}, never a value). */
 export function integrationEntry(a: IntegrationArgs): Record<string, unknown> {
@@ -31,8 +31,11 @@ export function integrationEntry(a: IntegrationArgs): Record<string, unknown> {
     case 'vllm':
       if (!a.value) throw errors.usage('obsctl add integration vllm: the server address (HOST:PORT) is missing', usage);
       return { urls: a.value.split(',') };
+    case 'sglang':
+      if (!a.value) throw errors.usage('obsctl add integration sglang: the server address (HOST:PORT) is missing', usage);
+      return { urls: a.value.split(',') };
     default:
-      throw errors.usage(`obsctl add integration ${a.name}: unknown integration (postgres, redis, pushgateway, vllm)`, usage);
+      throw errors.usage(`obsctl add integration ${a.name}: unknown integration (postgres, redis, pushgateway, vllm, sglang)`, usage);
   }
 }
 

@@ -6,13 +6,14 @@ import { loadContent } from '../content.js';
 import { errors } from '../errors.js';
 import { render, type RenderResult } from '../render/index.js';
 import { projectName } from '../render/inventory.js';
-import { resolveProfile, type GpuProfile } from '../render/profile.js';
+import { resolveProfile, type GpuProfile, type RenderOptions } from '../render/profile.js';
 import { describeGpu } from '../render/capabilities.js';
 import type { GpuDetection } from '../runtime/gpu-detect.js';
 import { resolveSimulation } from '../runtime/gpu-recording.js';
 import { readImageLock } from '../runtime/image-lock.js';
 import { readStoredCapabilities } from '../runtime/gpu-discovery.js';
-import { stackDir } from '../runtime/stack-dir.js';
+import { stackDir, stateDir } from '../runtime/stack-dir.js';
+import { memoizedRender } from './render-memo.js';
 import type { LoadedConfig } from './config.js';
 import type { Ports } from './ports.js';
 
@@ -85,18 +86,16 @@ export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIs
   // A recording says what the GPU reports; otherwise what `up` discovered before (same mode), if anything.
   const discovered = recording ? undefined : readStoredCapabilities(path.join(loaded.dir, '.obsctl'), simulated ?? 'real');
   const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : discovered;
-  const result = render(
-    loaded.config,
-    {
-      profile,
-      simulateGpu: Boolean(simulated),
-      ...(sharedRootMount === false ? { sharedRootMount } : {}),
-      ...(host ? { host } : {}),
-      ...(gpuCapabilities ? { gpuCapabilities } : {}),
-      ...(recording ? { simulateGpuRecording: recording.text } : {}),
-      ...(imageLock ? { imageLock } : {}),
-    },
-    loadContent(),
-  );
+  const renderOptions: RenderOptions = {
+    profile,
+    simulateGpu: Boolean(simulated),
+    ...(sharedRootMount === false ? { sharedRootMount } : {}),
+    ...(host ? { host } : {}),
+    ...(gpuCapabilities ? { gpuCapabilities } : {}),
+    ...(recording ? { simulateGpuRecording: recording.text } : {}),
+    ...(imageLock ? { imageLock } : {}),
+  };
+  const content = loadContent();
+  const result = memoizedRender(stateDir(loaded.dir), loaded.config, renderOptions, content, () => render(loaded.config, renderOptions, content));
   return { result, profile, ...(detection ? { detection } : {}), notes, ...(host ? { host } : {}), project: result.manifest.project, dir: stackDir(loaded.dir) };
 }

@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   command('add', 'add to obsctl.yaml, keeping its comments: obsctl add target NAME URL | obsctl add integration NAME [HOST:PORT]')
     .argument('<kind>', 'target or integration')
     .argument('<name>')
-    .argument('[url]', 'target URL; for integrations redis and vllm the HOST:PORT')
+    .argument('[url]', 'target URL; for integrations redis, vllm and sglang the HOST:PORT')
     .option('--metrics-path <path>', 'path of the metrics endpoint (default /metrics)')
     .option('--secret-env <name>', 'integration secret (postgres DSN, redis password) read from this environment variable')
     .option('--secret-file <path>', 'integration secret read from this file (relative to obsctl.yaml)')

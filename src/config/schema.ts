@@ -1,6 +1,10 @@
 // The obsctl.yaml schema: the single source of truth for what a user may write. Everything else
 // (the JSON Schema for editors, defaults, the normalized config the renderer reads) derives from it.
 import { z } from 'zod';
+// zod compiles a fast path per object schema with new Function() on its first parse: a process
+// parses one obsctl.yaml, so compiling (uncacheable code) cost more than it saved: ~60-100 ms of a
+// cold render, and the 1,000-target configs of bench/hostile-input.ts parse no slower (issue 15).
+z.config({ jitless: true });
 import { resourcesSchema } from './resources.js';
 import { integrationsSchema, integrationThresholds } from '../integrations/schema.js';
 import { MAX_HOSTS, MAX_TARGETS } from './limits.js';
@@ -121,7 +125,7 @@ const thresholds = {
 
 const enabled = z.boolean().default(true);
 
-export const alertPackNames = ['gpu', 'host', 'app', 'stack', 'postgres', 'redis', 'pushgateway', 'vllm'] as const;
+export const alertPackNames = ['gpu', 'host', 'app', 'stack', 'postgres', 'redis', 'pushgateway', 'vllm', 'sglang'] as const;
 export type AlertPackName = (typeof alertPackNames)[number];
 
 // Prometheus 3's OTLP metrics receiver (POST /api/v1/otlp/v1/metrics on the Prometheus port, so only
@@ -344,6 +348,7 @@ export const configSchema = z
         redis: z.strictObject({ enabled, ...thresholds.redis }).prefault({}),
         pushgateway: z.strictObject({ enabled, ...thresholds.pushgateway }).prefault({}),
         vllm: z.strictObject({ enabled, ...thresholds.vllm }).prefault({}),
+        sglang: z.strictObject({ enabled, ...thresholds.sglang }).prefault({}),
       })
       .prefault({}),
   })

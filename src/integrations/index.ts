@@ -8,11 +8,12 @@ import type { StackSecret } from '../render/secrets.js';
 import { postgres } from './postgres.js';
 import { pushgateway } from './pushgateway.js';
 import { redis } from './redis.js';
+import { sglang } from './sglang.js';
 import type { IntegrationName } from './schema.js';
 import type { Integration, IntegrationSecret } from './types.js';
 import { vllm } from './vllm.js';
 
-export const integrations: readonly Integration[] = [postgres, redis, pushgateway, vllm];
+export const integrations: readonly Integration[] = [postgres, redis, pushgateway, vllm, sglang];
 
 export const enabledIntegrations = (config: Config): Integration[] => integrations.filter((i) => i.enabled(config));
 

@@ -45,17 +45,25 @@ const vllm = z
   })
   .describe('scrapes vLLM servers\' own /metrics');
 
+const sglang = z
+  .strictObject({
+    urls: z.array(targetUrl).min(1).describe('host:port of each SGLang server started with --enable-metrics (its own /metrics)'),
+    interval: positiveDuration.optional().describe('scrape interval; defaults to prometheus.scrape_interval'),
+  })
+  .describe('scrapes SGLang servers\' own /metrics (launched with --enable-metrics)');
+
 export const integrationsSchema = z
   .strictObject({
     postgres: postgres.optional(),
     redis: redis.optional(),
     pushgateway: pushgateway.optional(),
     vllm: vllm.optional(),
+    sglang: sglang.optional(),
   })
   .prefault({})
   .describe('services next to the model: each entry brings an exporter or scrape job, alerts, a dashboard, and verify\'s required series');
 
-export const integrationNames = ['postgres', 'redis', 'pushgateway', 'vllm'] as const;
+export const integrationNames = ['postgres', 'redis', 'pushgateway', 'vllm', 'sglang'] as const;
 export type IntegrationName = (typeof integrationNames)[number];
 
 const gt0 = { message: 'a number greater than 0' };
@@ -78,6 +86,12 @@ export const integrationThresholds = {
     waiting_requests: z.number().int().positive().max(1_000_000).default(10).describe('requests waiting above which a growing queue alerts (VLLMRequestsQueued)'),
     ttft_p95_seconds: threshold(0, 3600).refine((n) => n > 0, gt0).default(2).describe('time-to-first-token p95 SLO (VLLMTimeToFirstTokenHigh)'),
     itl_p95_seconds: threshold(0, 3600).refine((n) => n > 0, gt0).default(0.1).describe('inter-token latency p95 SLO (VLLMInterTokenLatencyHigh)'),
+  },
+  sglang: {
+    token_usage_ratio: threshold(0, 1).default(0.95).describe('share of the KV-cache token pool in use that alerts (SGLangTokenUsageHigh)'),
+    queued_requests: z.number().int().positive().max(1_000_000).default(10).describe('queued requests above which a growing queue alerts (SGLangRequestsQueued)'),
+    ttft_p95_seconds: threshold(0, 3600).refine((n) => n > 0, gt0).default(2).describe('time-to-first-token p95 SLO (SGLangTimeToFirstTokenHigh)'),
+    tpot_p95_seconds: threshold(0, 3600).refine((n) => n > 0, gt0).default(0.1).describe('time-per-output-token p95 SLO (SGLangTimePerOutputTokenHigh)'),
   },
 } as const;
 

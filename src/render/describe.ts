@@ -1,7 +1,6 @@
 // Builds stack.json from what render produced in memory (the compose and Prometheus objects, the
 // rule files it chose, the dashboards it built), so the description can never drift from the files.
 import { createHash } from 'node:crypto';
-import { parse } from 'yaml';
 import type { DashboardFile } from '../../dashboards/index.js';
 import type { Config } from '../config/schema.js';
 import type { GpuCapabilities } from './capabilities.js';
@@ -17,6 +16,7 @@ import { agentTlsOn } from './fleet-tls.js';
 import type { GpuProfile } from './profile.js';
 import type { StackSecret } from './secrets.js';
 import { describeHardening } from './hardening.js';
+import { ruleGroupsOf } from './rule-groups.js';
 import { gpuThresholds } from './gpu-thresholds.js';
 import { integrationRequiredMetrics } from '../integrations/index.js';
 
@@ -102,7 +102,7 @@ export function describeStack(input: DescribeInput): StackManifest {
   const ruleGroups = [...input.ruleFiles]
     .filter(([p]) => p.startsWith('prometheus/rules/'))
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .flatMap(([p, text]) => ((parse(text) as { groups?: { name: string; rules?: unknown[] }[] }).groups ?? []).map((g) => ({ file: p.slice('prometheus/rules/'.length), name: g.name, rules: g.rules?.length ?? 0 })));
+    .flatMap(([p, text]) => ruleGroupsOf(text).map((g) => ({ file: p.slice('prometheus/rules/'.length), name: g.name, rules: g.rules })));
   const nodeExporter = input.compose.services['node-exporter']?.command?.find((c) => c.startsWith('--web.listen-address='));
   const listenAt = nodeExporter?.slice('--web.listen-address='.length);
   return {

@@ -28,6 +28,10 @@ export function ruleFilesEntry(text: string): RuleFilesEntry | undefined {
     if (end >= text.length || !/^(\s+\S|-\s)/.test(line) || /^\s+#/.test(line)) break;
     end = next === -1 ? text.length : next + 1;
   }
+  // The usual form, a block list of plain file names, is read as it is: even this small parse was
+  // the first YAML parse of a render, paying the parser's start-up (issue 15).
+  const plain = plainRuleFiles(text.slice(key.index, end));
+  if (plain) return { files: plain, start: key.index, end };
   let value: unknown;
   try {
     value = (parse(text.slice(key.index, end)) as { rule_files?: unknown } | null)?.rule_files;
@@ -36,6 +40,18 @@ export function ruleFilesEntry(text: string): RuleFilesEntry | undefined {
   }
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return undefined;
   return { files: value, start: key.index, end };
+}
+
+const NAME = String.raw`[\w./-]+\.ya?ml`; // a file name YAML reads as this string
+const FLOW = new RegExp(String.raw`^rule_files: \[(${NAME}(?:, ${NAME})*)\]\n?$`);
+const BLOCK = new RegExp(String.raw`^rule_files:\n( +)- ${NAME}\n(?:\1- ${NAME}\n)*$`);
+
+/** `rule_files: [a.rules.yml, b.rules.yml]` or a block list of such names; else undefined. */
+export function plainRuleFiles(entry: string): string[] | undefined {
+  const flow = FLOW.exec(entry);
+  if (flow) return flow[1]!.split(', ');
+  if (BLOCK.test(entry)) return entry.trimEnd().split('\n').slice(1).map((l) => l.trim().slice(2));
+  return undefined;
 }
 
 /** The text with its `rule_files` entry replaced by `files`, as a block list. */

@@ -1,12 +1,15 @@
 // The real `docker compose` (v2), run through execa. obsctl does not reimplement Compose: it hands
 // it the rendered file under a stable project name, so `docker compose -p NAME ps/logs` work by hand.
-import { execa } from 'execa';
 import { plainLines } from './plain-text.js';
 
 import type { Compose, ComposeProject, ComposeResult, ImageArchive } from '../app/ports.js';
 import { errors } from '../errors.js';
 
 export type { ComposeProject, ComposeResult } from '../app/ports.js';
+
+// execa (~260 kB bundled) loads on the first Compose call: the composition root builds this adapter
+// for every command, and render, plan or a no-change up never run Compose (issue 15).
+const loadExeca = async () => (await import('execa')).execa;
 
 export interface PsEntry {
   Service: string;
@@ -24,7 +27,7 @@ export class ComposeCli implements Compose {
 
   /** plain: inherited output without terminal control sequences (stdout is a pipe or a file). */
   async run(rest: string[], options: { inherit?: boolean; plain?: boolean; timeoutMs?: number } = {}): Promise<ComposeResult> {
-    const r = await execa('docker', this.args(rest), {
+    const r = await (await loadExeca())('docker', this.args(rest), {
       env: { ...process.env, ...this.project.env },
       reject: false,
       ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
@@ -34,7 +37,7 @@ export class ComposeCli implements Compose {
   }
 
   static async version(): Promise<string | undefined> {
-    const r = await execa('docker', ['compose', 'version', '--short'], { reject: false });
+    const r = await (await loadExeca())('docker', ['compose', 'version', '--short'], { reject: false });
     return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
   }
 
@@ -79,6 +82,6 @@ export const dockerImageArchive: ImageArchive = {
 
 async function docker(args: string[]): Promise<void> {
   // docker's own lines ("Loaded image: ...") go to stderr: stdout is kept for --json.
-  const r = await execa('docker', args, { reject: false, stdout: process.stderr, stderr: 'pipe' });
+  const r = await (await loadExeca())('docker', args, { reject: false, stdout: process.stderr, stderr: 'pipe' });
   if (r.exitCode !== 0) throw errors.dockerFailed(args[0]!, String(r.stderr).trim().split('\n').pop() ?? '');
 }

@@ -1,4 +1,5 @@
 // HTTP for verify: JSON with a timeout, errors as values (a check reports them, never throws).
+import { plainRequest } from './http-request.js';
 
 export interface HttpResult<T> {
   ok: boolean;
@@ -11,7 +12,7 @@ export interface HttpResult<T> {
 export type Fetch = typeof fetch;
 
 export async function getJson<T>(url: string, options: { timeoutMs?: number; headers?: Record<string, string>; method?: string; body?: string; fetchImpl?: Fetch } = {}): Promise<HttpResult<T>> {
-  const f = options.fetchImpl ?? fetch;
+  const f = options.fetchImpl ?? plainRequest;
   try {
     const r = await f(url, {
       method: options.method ?? 'GET',

@@ -34,12 +34,15 @@ export async function loadWarmupModel(s: WarmupSource): Promise<WarmupModel | un
     }
   }
   // Prometheus' own start time: a remote stack has no containers to ask.
-  const info = await getJson<{ data?: { startTime?: string } }>(`${s.prometheus}/api/v1/status/runtimeinfo`);
+  const info = await getJson<{ data?: { startTime?: string; lastConfigTime?: string } }>(`${s.prometheus}/api/v1/status/runtimeinfo`);
   if (info.body?.data?.startTime) starts.push(Date.parse(info.body.data.startTime));
   const known = starts.filter((t) => Number.isFinite(t));
   if (!known.length) return undefined;
+  // Whole seconds in Prometheus' answer: the reload may have been up to a second later.
+  const configLoadedAt = Date.parse(info.body?.data?.lastConfigTime ?? '') + 1000;
   return {
     startedAt: Math.max(...known),
+    ...(Number.isFinite(configLoadedAt) ? { configLoadedAt } : {}),
     evaluationSeconds,
     intervals: { scrape: new Map(s.manifest.scrapeJobs.map((j) => [j.name, j.intervalSeconds])), recorded: recordedSeries(ruleDocs.filter(Boolean), evaluationSeconds) },
   };

@@ -9,6 +9,11 @@ import type { VerifyCheck } from './types.js';
 export interface WarmupModel {
   /** When the stack's newest container (or Prometheus) started, ms since the epoch. */
   startedAt: number;
+  /**
+   * When Prometheus last loaded its config (a reload), ms since the epoch. A rule group the reload
+   * changed starts evaluating afresh, and the series it records are stale until it has.
+   */
+  configLoadedAt?: number;
   intervals: Intervals;
   evaluationSeconds: number;
 }
@@ -26,7 +31,10 @@ export function readyAt(check: VerifyCheck, m: WarmupModel): number | undefined 
   for (const job of needs.jobs ?? []) seconds = Math.max(seconds, 2 * (m.intervals.scrape.get(job) ?? maxScrape));
   if (needs.evaluation) seconds = Math.max(seconds, m.evaluationSeconds);
   for (const q of needs.queries ?? []) seconds = Math.max(seconds, queryReadiness(q, m.intervals).seconds);
-  return m.startedAt + (seconds + slackSeconds) * 1000;
+  const at = m.startedAt + (seconds + slackSeconds) * 1000;
+  // After a reload: one evaluation for rule state and recorded series (queries read those too).
+  const afterReload = m.configLoadedAt !== undefined && (needs.evaluation || needs.queries?.length) ? m.configLoadedAt + (m.evaluationSeconds + slackSeconds) * 1000 : 0;
+  return Math.max(at, afterReload);
 }
 
 /** Failing checks whose data cannot exist yet become pending ("ready in ~N s"); the rest stay. */
@@ -40,6 +48,14 @@ export function judge(checks: VerifyCheck[], m: WarmupModel | undefined, now = D
   });
 }
 
+/** Whether judging these checks needs the warm-up model: some check failed for lack of data. */
+export const needsWarmup = (checks: VerifyCheck[]) => checks.some((c) => c.needs && (c.status === 'fail' || c.status === 'warn'));
+
+/** Checks judged with the model, which is read only when some check needs it (a healthy stack never does). */
+export async function judgeLazily(checks: VerifyCheck[], model: () => Promise<WarmupModel | undefined>, now = Date.now): Promise<VerifyCheck[]> {
+  return needsWarmup(checks) ? judge(checks, await model(), now()) : checks;
+}
+
 export interface WarmupProgress {
   ageSeconds: number;
   pending: VerifyCheck[];
@@ -51,7 +67,8 @@ export interface WarmupOptions {
   timeoutMs: number;
   /** Never wait longer than this, whatever the intervals say. */
   maxWaitMs: number;
-  model: WarmupModel | undefined;
+  /** The model, or how to read it (then read once, on the first round that needs it). */
+  model: WarmupModel | undefined | (() => Promise<WarmupModel | undefined>);
   onProgress?: (p: WarmupProgress) => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -65,12 +82,16 @@ export async function runThroughWarmup(groups: CheckGroup[], o: WarmupOptions): 
   const now = o.now ?? Date.now;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = now() + o.maxWaitMs;
+  let model = typeof o.model === 'function' ? undefined : o.model;
+  let read = typeof o.model === 'function' ? o.model : undefined;
   for (;;) {
-    const checks = judge(await runOnce(groups, o.timeoutMs), o.model, now());
+    const round = await runOnce(groups, o.timeoutMs);
+    if (read && needsWarmup(round)) [model, read] = [await read(), undefined];
+    const checks = judge(round, model, now());
     const pending = checks.filter((c) => c.status === 'pending');
-    if (!pending.length || checks.some((c) => c.status === 'fail') || now() >= deadline || !o.model) return checks;
+    if (!pending.length || checks.some((c) => c.status === 'fail') || now() >= deadline || !model) return checks;
     const readyIn = Math.max(...pending.map((c) => c.readyInSeconds ?? 0));
-    o.onProgress?.({ ageSeconds: Math.round((now() - o.model.startedAt) / 1000), pending, readyInSeconds: readyIn });
+    o.onProgress?.({ ageSeconds: Math.round((now() - model.startedAt) / 1000), pending, readyInSeconds: readyIn });
     await sleep(Math.max(500, Math.min(3000, deadline - now())));
   }
 }

@@ -5,7 +5,7 @@ import { prepareStack } from '../../app/stack.js';
 import { failed, liveStack, runLive, staticChecks } from '../../app/verify.js';
 import { summaryLine } from '../../verify/report.js';
 import type { VerifyCheck } from '../../verify/types.js';
-import { judge, runThroughWarmup, throttledProgress } from '../../verify/warmup.js';
+import { judgeLazily, runThroughWarmup, throttledProgress } from '../../verify/warmup.js';
 import { color, err } from '../output.js';
 import { printChecks } from '../print-checks.js';
 import { realPorts } from '../root.js';
@@ -40,11 +40,11 @@ export async function verifyCommand(flags: VerifyFlags): Promise<number> {
   else {
     const remote = { ...(flags.prometheus ? { prometheus: flags.prometheus } : {}), ...(flags.alertmanager ? { alertmanager: flags.alertmanager } : {}), ...(flags.grafana ? { grafana: flags.grafana } : {}) };
     const { groups, warmup } = await liveStack(ports, loaded, { ...flags, remote, timeoutMs });
-    const model = await warmup();
+    // The warm-up model (rule files, start times) is read only when a check lacks data.
     const onRound = (c: VerifyCheck[], left: number) => !flags.json && err(color.dim(`waiting (${Math.round(left / 1000)} s left): ${summaryLine(c)}; first failure: ${c.find((x) => x.status === 'fail')?.name}`));
-    if (flags.wait === false) checks = judge(await runLive(groups, { timeoutMs }), model);
-    else if (!flags.wait) checks = await runThroughWarmup(groups, { timeoutMs, maxWaitMs: maxWarmupMs, model, ...(flags.json ? {} : { onProgress: throttledProgress((l) => err(color.dim(l))) }) });
-    else checks = judge(await runLive(groups, { timeoutMs, waitMs: flags.wait * 1000, onRound }), model);
+    if (flags.wait === false) checks = await judgeLazily(await runLive(groups, { timeoutMs }), warmup);
+    else if (!flags.wait) checks = await runThroughWarmup(groups, { timeoutMs, maxWaitMs: maxWarmupMs, model: warmup, ...(flags.json ? {} : { onProgress: throttledProgress((l) => err(color.dim(l))) }) });
+    else checks = await judgeLazily(await runLive(groups, { timeoutMs, waitMs: flags.wait * 1000, onRound }), warmup);
   }
   printChecks(checks, { json: flags.json, ...(flags.junit ? { junit: flags.junit } : {}), meta: { seconds: (Date.now() - started) / 1000, strict: flags.strict } });
   return failed(checks, flags.strict) ? 1 : 0;

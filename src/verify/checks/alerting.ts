@@ -3,7 +3,8 @@
 // alert carries obsctl_verify="true", which the rendered route sends only to verify's receiver, so
 // it never reaches a person; verify resolves it right after.
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
+import { http as nodeHttp } from '../node-http.js';
 import type { ExpectedStack } from '../expected.js';
 import { describeFailure, getJson } from '../http.js';
 import { fail, pass, skip, type VerifyCheck } from '../types.js';
@@ -19,7 +20,7 @@ export async function alertmanagerConnected(prometheus: string): Promise<VerifyC
 
 function listen(host: string, port: number, onAlert: (body: string) => void): Promise<http.Server> {
   return new Promise((resolve, reject) => {
-    const server = http.createServer((req, res) => {
+    const server = nodeHttp.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
