@@ -12,6 +12,7 @@ import path from 'node:path';
 import { errors } from '../errors.js';
 import type { KeyPair } from '../fleet/certs.js';
 import { exporterWebConfig, type FleetSecretKind } from '../render/fleet-tls.js';
+import { writeMountedFile } from './mounted-file.js';
 import { stateDir } from './stack-dir.js';
 
 export interface Credential {
@@ -113,11 +114,5 @@ export function fleetSecretValue(configDir: string, kind: FleetSecretKind, host:
  * Prometheus's non-root user (the mount keeps the file's own mode), hence 0644.
  */
 export function writeFleetSecretFile(configDir: string, name: string, value: string): void {
-  const dir = path.join(stateDir(configDir), 'fleet-tls');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
-  const file = path.join(dir, name);
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === value) return;
-  fs.writeFileSync(file, value, { mode: 0o644 });
-  fs.chmodSync(file, 0o644);
+  writeMountedFile(path.join(stateDir(configDir), 'fleet-tls'), name, value, 0o644);
 }

@@ -8,6 +8,7 @@ import { resolveSecretFile } from '../config/secrets.js';
 import type { SecretsStore } from '../app/ports.js';
 import type { StackSecret } from '../render/secrets.js';
 import { fleetSecretValue, writeFleetSecretFile } from './fleet-tls-store.js';
+import { writeMountedFile } from './mounted-file.js';
 import { stateDir } from './stack-dir.js';
 
 export class SecretsFile implements SecretsStore {
@@ -79,18 +80,10 @@ export function resolveSecrets(secrets: StackSecret[], store: SecretsStore, env:
 
 /**
  * Writes a secret where its file-sourced Compose secret reads it (.obsctl/secrets/<name>): 0444 in a
- * 0700 directory (see render/secrets.ts). Rewritten in place, so a running container's bind mount
- * sees a changed value; an unchanged one is not touched.
+ * 0700 directory (see render/secrets.ts).
  */
 export function writeStackSecretFile(configDir: string, name: string, value: string): void {
-  const dir = path.join(stateDir(configDir), 'secrets');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
-  const file = path.join(dir, name);
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === value) return;
-  if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
-  fs.writeFileSync(file, value, { mode: 0o444 });
-  fs.chmodSync(file, 0o444);
+  writeMountedFile(path.join(stateDir(configDir), 'secrets'), name, value, 0o444);
 }
 
 /** Placeholder values so `docker compose config/ps/logs/down` work without the real secrets. */
