@@ -1,7 +1,7 @@
 // A private Docker engine for the faults e2e: a second `dockerd` with its own data root, exec root
-// (and so its own containerd), pid file, socket and cgroup parent, no iptables and no default
-// bridge. Five engineers (and CI) share the machine's engine, so restarting that one would stop
-// everyone's stacks; restarting this one is a real engine restart that only this test sees.
+// (and so its own containerd), pid file, socket and cgroup parent, no iptables and a default
+// bridge interface of its own. Five engineers (and CI) share the machine's engine, so restarting
+// that one would stop everyone's stacks; restarting this one is a real engine restart that only this test sees.
 // Tests point obsctl and the docker CLI at it with DOCKER_HOST (dockerode and Compose both read it).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,7 +25,7 @@ export interface PrivateEngine {
 /** Why no private engine can run here, or undefined. */
 export async function privateEngineUnavailable(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'a private dockerd needs root';
-  for (const [bin, arg] of [['dockerd', '--version'], ['mkfs.ext4', '-V'], ['losetup', '--version']] as const) {
+  for (const [bin, arg] of [['dockerd', '--version'], ['mkfs.ext4', '-V'], ['losetup', '--version'], ['ip', '-V']] as const) {
     if ((await execa(bin, [arg], { reject: false })).exitCode === undefined) return `no ${bin} to start a private engine with`;
   }
   if (!fs.existsSync('/dev/loop-control')) return 'no loop devices (/dev/loop-control) for the private engine\'s own filesystem';
@@ -65,11 +65,20 @@ export async function startPrivateEngine(prefix: string, images: string[], sizeM
   const docker = (args: string[], reject = true) => execa('docker', args, { env, reject });
   const pid = () => Number(fs.readFileSync(pidFile, 'utf8'));
 
+  // Its default bridge is its own interface: with `--bridge=none` dockerd deletes the host's
+  // `docker0` at start-up (the machine engine's default bridge, and with it host.docker.internal for
+  // every later stack: the SLO e2e lost its scrape of the host's demo service that way).
+  const bridge = `pe${process.pid % 100000}`;
+  await execa('ip', ['link', 'del', bridge], { reject: false });
+  await execa('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
+  await execa('ip', ['addr', 'add', `10.254.${process.pid % 250}.1/24`, 'dev', bridge]);
+  await execa('ip', ['link', 'set', bridge, 'up']);
+
   const start = async () => {
     const log = fs.openSync(path.join(dir, 'dockerd.log'), 'a');
     const args = [
       `--data-root=${dataRoot}`, `--exec-root=${dir}/exec`, `--pidfile=${pidFile}`, `-H`, host,
-      '--iptables=false', '--ip-masq=false', '--bridge=none', `--cgroup-parent=/${path.basename(dir)}`,
+      '--iptables=false', '--ip-masq=false', `--bridge=${bridge}`, `--cgroup-parent=/${path.basename(dir)}`,
     ];
     spawn('dockerd', args, { detached: true, stdio: ['ignore', log, log] }).unref();
     fs.closeSync(log);
@@ -103,6 +112,7 @@ export async function startPrivateEngine(prefix: string, images: string[], sizeM
       const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dir));
       for (const m of mounts.sort((a, b) => b.length - a.length)) await execa('umount', ['-l', m], { reject: false });
       fs.rmSync(dir, { recursive: true, force: true });
+      await execa('ip', ['link', 'del', bridge], { reject: false });
     },
   };
 }
