@@ -9,7 +9,7 @@ import path from 'node:path';
 import { renderGoal } from './goals/render.js';
 import { fleetGoals } from './goals/fleet.js';
 import { stackGoals } from './goals/stack.js';
-import { bin, node, repo, run, sample, timeMs, type Goal, type Sample } from './lib.js';
+import { bin, node, notMeasured, repo, run, sample, timeMs, type Goal, type Sample } from './lib.js';
 
 if (!fs.existsSync(bin)) throw new Error('run `npm run build` first');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
