@@ -34,6 +34,19 @@ describe('command line', () => {
     }
   });
 
+  it('a command asked for alone gets the same help and usage errors as with every command declared', async () => {
+    for (const cmd of ['init', 'add', 'render', 'validate', 'plan', 'up', 'rollback', 'doctor', 'verify', 'images', 'ci', 'gate', 'gpu', 'fleet-certs', 'status', 'watch', 'logs', 'down']) {
+      const alone = await runCli([cmd, '--help']);
+      const all = await runCli(['help', cmd]); // `help` is no command name: every command is declared
+      expect(alone.code, cmd).toBe(0);
+      expect(alone.stdout, cmd).toBe(all.stdout);
+    }
+    const typo = await runCli(['rendr']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Did you mean render?");
+    expect((await runCli(['render', '--dry-rnu'])).stderr).toContain('Did you mean --dry-run?');
+  });
+
   it('unknown command or flag is a usage error (exit 2)', async () => {
     expect((await runCli(['deploy'])).code).toBe(2);
     expect((await runCli(['render', '--frobnicate'])).code).toBe(2);
