@@ -234,6 +234,52 @@ function buildIdentity() {
   return hash.digest('hex').slice(0, 32);
 }
 
+/**
+ * The render bundle: `obsctl render` in one CommonJS file, which bin.js compiles through node:vm
+ * with a V8 code cache taken after a run (see src/cli/render-bundle.ts). bin.js declares only the
+ * command asked for, so of main.ts' lazily loaded parts only commands/render.js is reachable: the
+ * others (other commands, dockerode, validation, execa) are left out, and loading one fails loudly
+ * rather than bringing a second copy of obsctl's modules. Node's built-ins load as usual.
+ */
+function renderOnly() {
+  const builtins = new Set(builtinModules);
+  return {
+    name: 'render-only',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== 'dynamic-import' || args.path === './commands/render.js') return undefined;
+        if (args.path.startsWith('node:') || builtins.has(args.path)) return { path: args.path, external: true };
+        return { path: args.path, namespace: 'not-in-render-bundle' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'not-in-render-bundle' }, (args) => ({
+        loader: 'js',
+        contents: `throw new Error(${JSON.stringify(`obsctl: ${args.path} is not part of the render bundle (scripts/bundle-cli.mjs renderOnly)`)});`,
+      }));
+    },
+  };
+}
+
+const buildId = buildIdentity();
+for (const f of fs.readdirSync(outdir)) if (/^render-\w+\.cjs$/.test(f)) fs.rmSync(path.join(outdir, f));
+const renderBuilt = await build({
+  entryPoints: [path.join(root, 'src', 'cli', 'main.ts')],
+  write: false,
+  outfile: path.join(outdir, 'render.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22',
+  plugins: [renderOnly(), zodEnglishOnly(), lazyPromqlParser(), prebuiltDashboards(), deferredIntegrationDashboards()],
+  define: { 'import.meta.url': '__obsctlUrl' },
+  banner: { js: `const __obsctlUrl = require('node:url').pathToFileURL(__filename).href; globalThis.__obsctlBuildId ??= ${JSON.stringify(buildId)};` },
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+// Named after its content: V8 checks a code cache against the source's length only.
+const renderBundleText = renderBuilt.outputFiles[0].contents;
+const renderBundle = `render-${createHash('sha256').update(renderBundleText).digest('hex').slice(0, 16)}.cjs`;
+fs.writeFileSync(path.join(outdir, renderBundle), renderBundleText);
+
 await build({
   entryPoints: [path.join(root, 'src', 'cli', 'bin.ts')],
   outdir,
@@ -245,7 +291,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [builtinsViaRequire(), zodEnglishOnly(), lazyPromqlParser(), prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
-  banner: { js: `import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url); globalThis.__obsctlBuildId ??= ${JSON.stringify(buildIdentity())};` },
+  banner: { js: `import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url); globalThis.__obsctlBuildId ??= ${JSON.stringify(buildId)}; globalThis.__obsctlRenderBundle ??= ${JSON.stringify(renderBundle)};` },
   allowOverwrite: true,
   logLevel: 'warning',
   legalComments: 'none',

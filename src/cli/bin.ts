@@ -6,14 +6,26 @@ if (major < 22) {
 }
 // Cache compiled bytecode between runs (Node 22.1+): a cold `obsctl render` starts much faster.
 const { enableCompileCache } = await import('node:module');
-enableCompileCache?.();
-const { configureColor, run } = await import('./main.js');
+const compileCache = enableCompileCache?.();
 
 const argv = process.argv.slice(2);
+// `obsctl render` from its own bundle with a code cache (see render-bundle.ts), when built with one.
+const renderBundle = (globalThis as { __obsctlRenderBundle?: string }).__obsctlRenderBundle;
+let keepCodeCache = () => {};
+let cli: { configureColor(argv: string[]): void; run(argv: string[]): Promise<number> };
+if (renderBundle && argv[0] === 'render') {
+  const { loadRenderBundle } = await import('./render-bundle.js');
+  const { fileURLToPath } = await import('node:url');
+  ({ cli, keepCodeCache } = loadRenderBundle(fileURLToPath(new URL(renderBundle, import.meta.url)), compileCache?.directory));
+} else {
+  cli = await import('./main.js');
+}
+const { configureColor, run } = cli;
 configureColor(argv);
 // A reader that went away (`obsctl render | head -1`) is not a crash: stop writing, exit quietly.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => process.exit(process.exitCode ?? 0));
 const code = await run(argv);
+if (code === 0) keepCodeCache(); // after a whole render: its functions are the ones compiled
 process.exitCode = code;
 // Writes to a full pipe are queued, not synchronous: wait until stdout and stderr have handed every
 // byte to the reader (a slow `| less` must still get all 1,000 errors and the summary). Then exit
