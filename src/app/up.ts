@@ -97,7 +97,7 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
     }
     ports.writeText(secretsApplied, secretsHash);
   }
-  const after = skipCompose ? plan.existing : await engine.projectContainers(plan.project);
+  const after = skipCompose ? plan.existing : await engine.projectContainers(plan.project, { inspect: false });
   const nudges = nudgesAfterUp(plan.files, before, new Map(after.map((c) => [c.service, c.id])), stack.result.manifest.services);
   const urls = serviceUrls(config);
   const reloaded: Record<string, string> = {};

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerodeEngine } from '../../src/runtime/engine.js';
 import { dcgmFixtureDir } from '../helpers/shared.js';
 import { buildOnce, dockerUnavailable, editConfig, freePort, obsctl, promQuery, repoRoot, skipOrFail, stackPorts, tempProject, testImages, useTestStack } from './harness.js';
 
@@ -91,6 +92,12 @@ describe.skipIf(Boolean(reason))('up --simulate-gpu=FILE then verify, for every 
     expect(body.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.reason}`), v.stdout).toEqual([]);
     const dashboards = body.checks.filter((c) => c.group === 'dashboards' && c.name !== 'dashboard obsctl / App');
     expect(dashboards.length).toBeGreaterThan(0);
+    // What `up` reads from the list call alone (health from its status text) is what inspect says.
+    const engine = new DockerodeEngine();
+    const brief = await engine.projectContainers(project, { inspect: false });
+    const full = await engine.projectContainers(project);
+    expect(brief.map((c) => [c.service, c.state, c.health])).toEqual(full.map((c) => [c.service, c.state, c.health]));
+    expect(brief.filter((c) => c.health === 'healthy').length).toBeGreaterThan(2);
     for (const d of dashboards) expect(d.status, `${d.name}: ${d.reason}`).toBe('pass');
   }, 300_000);
 });
