@@ -66,7 +66,10 @@ export function realPorts(options: { json?: boolean; quiet?: boolean } = {}): Po
     engineIfAvailable: () => connected().catch(() => ((engine = undefined), undefined)),
     compose: (project) => new ComposeCli(project),
     images: dockerImageArchive,
-    validate: async (dir, o) => (await import('../validate/index.js')).validateStack(dir, o),
+    validate: async (dir, o) => {
+      const { userCheckCache, validateStack } = await import('../validate/index.js');
+      return validateStack(dir, { ...o, cache: userCheckCache() });
+    },
     preflight: async (input) => (await import('../runtime/preflight.js')).preflight(input),
     secrets: (file) => new SecretsFile(file),
     stackFiles: fsStackFiles,

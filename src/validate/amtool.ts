@@ -1,7 +1,7 @@
 /** amtool check-config on the rendered Alertmanager config. */
 import path from 'node:path';
 import type { ValidateContext } from './context.js';
-import { isFile, STACK_PATHS } from './stack-files.js';
+import { filesUnder, isFile, STACK_PATHS } from './stack-files.js';
 import { missingToolCheck, passSummary, toolOutput } from './tools.js';
 import type { Check } from './types.js';
 
@@ -23,7 +23,13 @@ export async function amtoolChecks(ctx: ValidateContext): Promise<Check[]> {
   // accepts (webhook url_file arrived in 0.26): that is the tool's age, not the config's fault.
   const m = /version (\d+)\.(\d+)/.exec(probe.detail);
   const tooOld = m && Number(m[1]) === 0 && Number(m[2]) < 26;
-  const r = await ctx.runner.run('amtool', ['check-config', file], { cwd: ctx.root });
+  const args = ['check-config', file];
+  // Keyed on everything under alertmanager/: the config and any templates it globs.
+  const reads = await filesUnder(ctx.root, 'alertmanager');
+  const key = reads && (await ctx.checkKey('amtool', args, reads));
+  const kept = await ctx.cachedPass(key, AMTOOL_CHECK, file);
+  if (kept) return [kept];
+  const r = await ctx.runner.run('amtool', args, { cwd: ctx.root });
   if (r.exitCode !== 0 && tooOld && /url_file|field .* not found/.test(`${r.stdout}${r.stderr}`)) {
     return [
       {
@@ -35,9 +41,10 @@ export async function amtoolChecks(ctx: ValidateContext): Promise<Check[]> {
       },
     ];
   }
-  return [
+  const check: Check =
     r.exitCode === 0
       ? { name: AMTOOL_CHECK, status: 'pass', file, detail: passSummary(r, 'valid') }
-      : { name: AMTOOL_CHECK, status: 'fail', file, detail: toolOutput(r) },
-  ];
+      : { name: AMTOOL_CHECK, status: 'fail', file, detail: toolOutput(r) };
+  await ctx.keep(key, check);
+  return [check];
 }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ValidateContext } from './context.js';
-import { isFile, readText, STACK_PATHS } from './stack-files.js';
+import { filesUnder, isFile, readText, STACK_PATHS } from './stack-files.js';
 import { missingToolCheck, passSummary, toolOutput } from './tools.js';
 import type { Check } from './types.js';
 
@@ -24,6 +24,20 @@ export function composeEnvironmentNames(doc: unknown): string[] {
   return [...names].sort();
 }
 
+/**
+ * The cache key of `docker compose config` on this stack: compose.yaml may name any file of the
+ * stack (env_file, secrets, configs, .env beside it), so all of them, and the variables Compose
+ * reads from the environment: COMPOSE_* and every name compose.yaml interpolates.
+ */
+async function composeKey(ctx: ValidateContext, text: string, env: Record<string, string>): Promise<string | undefined> {
+  const reads = await filesUnder(ctx.root);
+  if (!reads) return undefined;
+  const interpolated = [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
+  const names = new Set([...Object.keys(process.env).filter((n) => n.startsWith('COMPOSE_')), ...interpolated]);
+  const fromEnv = Object.fromEntries([...names].filter((n) => !(n in env)).sort().map((n) => [`env:${n}`, process.env[n] ?? '(unset)']));
+  return ctx.checkKey('docker-compose', ['compose', 'config', '-q'], reads, { ...env, ...fromEnv });
+}
+
 export async function composeConfigChecks(ctx: ValidateContext): Promise<Check[]> {
   const file = STACK_PATHS.compose;
   const probe = await ctx.probe('docker-compose');
@@ -31,20 +45,25 @@ export async function composeConfigChecks(ctx: ValidateContext): Promise<Check[]
   const abs = path.join(ctx.root, file);
   if (!(await isFile(abs))) return [{ name: COMPOSE_CONFIG, status: 'fail', file, detail: `${file} is missing` }];
   let names: string[] = [];
+  const text = await readText(ctx.root, file).catch(() => '');
   try {
-    names = composeEnvironmentNames(parseYaml(await readText(ctx.root, file)));
+    names = composeEnvironmentNames(parseYaml(text));
   } catch {
     /* compose reports the YAML error itself */
   }
   // Secret values come from the environment at `up`; here any value will do, in the child only.
   const env = Object.fromEntries(names.map((n) => [n, DUMMY_VALUE]));
+  const key = await composeKey(ctx, text, env);
+  const kept = await ctx.cachedPass(key, COMPOSE_CONFIG, file);
+  if (kept) return [kept];
   const r = await ctx.runner.run('docker', ['compose', '-f', abs, '--project-directory', ctx.root, 'config', '-q'], {
     cwd: ctx.root,
     env,
   });
-  return [
+  const check: Check =
     r.exitCode === 0
       ? { name: COMPOSE_CONFIG, status: 'pass', file, detail: passSummary(r, 'valid') }
-      : { name: COMPOSE_CONFIG, status: 'fail', file, detail: toolOutput(r) },
-  ];
+      : { name: COMPOSE_CONFIG, status: 'fail', file, detail: toolOutput(r) };
+  await ctx.keep(key, check);
+  return [check];
 }

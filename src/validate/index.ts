@@ -10,3 +10,4 @@ export {
 export { promqlSyntaxErrors, substituteGrafanaVariables, type PromqlSyntaxError } from './promql-parse.js';
 export { dashboardExpressions, ruleExpressions } from './promql-exprs.js';
 export { composeSchemaViolations } from './compose-schema.js';
+export { dirCheckCache, userCheckCache, type CheckCache } from './check-cache.js';

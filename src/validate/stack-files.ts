@@ -39,6 +39,26 @@ export async function listStackFiles(root: string): Promise<StackFiles> {
   return { root, ruleFiles, testFiles, dashboardFiles };
 }
 
+const MAX_FILES = 2000;
+
+/**
+ * Every regular file under `dir` (stack-relative, sorted), for a check whose tool may read any of
+ * them; undefined when there are more than a stack renders (such a check is then not cached).
+ */
+export async function filesUnder(root: string, dir = ''): Promise<string[] | undefined> {
+  let entries;
+  try {
+    entries = await readdir(path.join(root, dir), { recursive: true, withFileTypes: true });
+  } catch {
+    return [];
+  }
+  if (entries.length > MAX_FILES) return undefined;
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => rel(root, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
 export async function isFile(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isFile();

@@ -85,8 +85,11 @@ export function passSummary(r: Pick<ToolResult, 'stdout' | 'stderr'>, fallback: 
   return s ? (s.length > 300 ? `${s.slice(0, 300)}…` : s) : fallback;
 }
 
+/** How many tool processes validate runs at once. */
+export const toolParallelism = () => Math.max(2, os.availableParallelism());
+
 /** Runs a tool through the runner with at most `limit` children at once. */
-export function limitedRunner(runner: ToolRunner, limit = Math.max(2, os.availableParallelism())): ToolRunner {
+export function limitedRunner(runner: ToolRunner, limit = toolParallelism()): ToolRunner {
   let active = 0;
   const queue: (() => void)[] = [];
   return {

@@ -12,6 +12,8 @@ export interface Check {
   file?: string;
   /** What to do about a failure or skip. */
   hint?: string;
+  /** A pass kept from an earlier run of the same tool on the same bytes (src/validate/check-cache.ts): not run again. */
+  cached?: true;
 }
 
 export interface ValidationReport {

@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { amtoolChecks } from './amtool.js';
+import type { CheckCache } from './check-cache.js';
 import { composeConfigChecks } from './compose.js';
 import { composeSchemaChecks } from './compose-schema.js';
 import { createContext } from './context.js';
@@ -9,7 +10,7 @@ import { promqlChecks } from './promql-exprs.js';
 import { promtoolChecks, ruleFilesCheck } from './promtool.js';
 import { listStackFiles } from './stack-files.js';
 import { createExecaToolRunner, type ToolRunner } from './tool-runner.js';
-import { limitedRunner } from './tools.js';
+import { limitedRunner, toolParallelism } from './tools.js';
 import type { ValidationReport } from './types.js';
 import { toolVersions } from './versions.js';
 
@@ -18,6 +19,8 @@ export interface ValidateOptions {
   strict: boolean;
   /** Defaults to the execa runner on process.env. */
   tools?: ToolRunner;
+  /** Passing checks kept by content (userCheckCache()); none: every check runs. */
+  cache?: CheckCache;
 }
 
 export async function validateStack(dir: string, opts: ValidateOptions): Promise<ValidationReport> {
@@ -26,8 +29,9 @@ export async function validateStack(dir: string, opts: ValidateOptions): Promise
   if (!isDir) {
     return { ok: false, checks: [{ name: 'stack directory', status: 'fail', detail: `${root} is not a directory` }], tools: [], warnings: [] };
   }
-  const runner = limitedRunner(opts.tools ?? createExecaToolRunner());
-  const ctx = createContext(root, await listStackFiles(root), runner, opts.strict);
+  const parallelism = toolParallelism();
+  const runner = limitedRunner(opts.tools ?? createExecaToolRunner(), parallelism);
+  const ctx = createContext(root, await listStackFiles(root), runner, opts.strict, parallelism, opts.cache);
   // A node host of an inventory runs exporters only (pull fleet) or exporters and a Prometheus
   // agent (agent fleet): no Alertmanager config, and maybe no Prometheus config, to check.
   const exists = (p: string) => stat(path.join(root, p)).then(() => true, () => false);

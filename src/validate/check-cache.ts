@@ -1,0 +1,76 @@
+// Passing checks kept by content (issue 15: "a stack validated once is not validated again"). A
+// check's key is a hash of the tool that ran it (path, resolved path, size, mtime: a different or
+// upgraded tool is another key), the exact command line and extra environment, and the exact bytes
+// and names of every file the tool reads. A check that passed under that key is not run again, in
+// any directory: the same tool on the same bytes gives the same verdict. Only passes are kept, so
+// a failure is always checked again and shown. Entries are one small JSON file each, written by
+// rename, so concurrent obsctl runs never see half a file; anything unreadable is a miss: a damaged
+// cache costs only a validation.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { toolStamp } from '../runtime/tool-fingerprint.js';
+import type { ToolId } from './tools.js';
+
+export interface CheckCache {
+  /** Identity of the tool a check runs; undefined (not found): nothing is cached for it. */
+  tool(id: ToolId): string | undefined;
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+}
+
+/** Bump when what a key means changes (the way a check runs or reads its files). */
+const FORMAT = 'obsctl check cache 1';
+
+/** sha256 of the parts, each length-prefixed so that no two lists of parts hash alike. */
+export function cacheKey(parts: readonly (string | Uint8Array)[]): string {
+  const h = createHash('sha256').update(FORMAT);
+  for (const p of parts) {
+    const bytes = typeof p === 'string' ? Buffer.from(p) : p;
+    h.update(`\0${bytes.length}\0`).update(bytes);
+  }
+  return h.digest('hex');
+}
+
+/** A cache in a directory of its own. */
+export function dirCheckCache(dir: string, env: NodeJS.ProcessEnv = process.env): CheckCache {
+  const file = (key: string) => path.join(dir, key.slice(0, 2), `${key}.json`);
+  return {
+    tool(id) {
+      if (id !== 'docker-compose') return toolStamp(id, env);
+      // `docker compose` is the Docker CLI running its Compose plugin: both make the verdict.
+      const [cli, plugin] = [toolStamp('docker', env), toolStamp('docker-compose', env)];
+      return cli && plugin ? `${cli}\n${plugin}` : undefined;
+    },
+    async get(key) {
+      try {
+        return JSON.parse(await readFile(file(key), 'utf8')) as unknown;
+      } catch {
+        return undefined;
+      }
+    },
+    async put(key, value) {
+      const target = file(key);
+      const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(tmp, `${JSON.stringify(value)}\n`);
+        await rename(tmp, target);
+      } catch {
+        // Read-only or full disk: the next run validates again, nothing else is lost.
+      }
+    },
+  };
+}
+
+/**
+ * The user's check cache: $OBSCTL_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/obsctl, else
+ * ~/.cache/obsctl; undefined when there is no cache.
+ */
+export function userCheckCache(env: NodeJS.ProcessEnv = process.env): CheckCache | undefined {
+  const override = env.OBSCTL_CACHE_DIR;
+  if (override === '') return undefined;
+  const base = override ?? (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'obsctl') : path.join(env.HOME || os.homedir(), '.cache', 'obsctl'));
+  return dirCheckCache(path.join(base, 'checks'), env);
+}
