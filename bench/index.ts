@@ -9,7 +9,7 @@ import path from 'node:path';
 import { renderGoal } from './goals/render.js';
 import { fleetGoals } from './goals/fleet.js';
 import { stackGoals } from './goals/stack.js';
-import { bin, node, repo, run, sample, timeMs, type Goal, type Sample } from './lib.js';
+import { bin, node, notMeasured, repo, run, sample, timeMs, type Goal, type Sample } from './lib.js';
 
 if (!fs.existsSync(bin)) throw new Error('run `npm run build` first');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -40,21 +40,29 @@ if (!skip.has('stack')) for (const g of stackGoals(Math.max(3, Math.ceil(rounds 
 // verify on the central host of a 100-host inventory whose exporters answer locally (bench/goals/fleet.ts).
 if (!skip.has('fleet')) for (const g of await fleetGoals(rounds)) report(g);
 
-// Any config up to the size limit in <= 2 s and <= 300 MB: bench/hostile-input.ts (issue 13) measures it.
+// Any config up to the size limit in <= 2 s and <= 300 MB: bench/hostile-input.ts measures it (its
+// own process, median of HOSTILE_ROUNDS) and prints one JSON line, read here. Both yardsticks are
+// shown; PASS/MISS is the relative one (<= 5x a trivial render's CPU in the same run: machine-
+// independent) with the memory goal; the absolute figure is the issue's 2 s / 300 MB on this machine.
 if (!skip.has('hostile')) {
-  const out = run(process.execPath, ['--import', 'tsx', path.join(repo, 'bench', 'hostile-input.ts')], { cwd: repo });
-  const rows = out.split('\n').filter((l) => /\b(ok|OVER)$/.test(l));
-  const over = rows.filter((l) => l.endsWith('OVER'));
-  const worst = Math.max(...rows.map((l) => Number(/(\d+) ms CPU/.exec(l)?.[1] ?? 0)));
-  const mem = Math.max(...rows.map((l) => Number(/(\d+) MB/.exec(l)?.[1] ?? 0)));
-  report({
-    name: 'configs up to the size limit',
-    kind: 'seconds',
-    limit: 2,
-    value: worst / 1000,
-    status: rows.length && !over.length ? 'PASS' : 'MISS',
-    detail: `${rows.length} inputs, worst ${worst} ms CPU, ${mem} MB peak (goal <= 2000 ms, <= 300 MB; bench/hostile-input.ts)`,
-  });
+  const out = run(process.execPath, ['--import', 'tsx', path.join(repo, 'bench', 'hostile-input.ts')], { cwd: repo, env: { ...process.env, HOSTILE_ROUNDS: process.env.HOSTILE_ROUNDS ?? '3' } });
+  const line = out.split('\n').find((l) => l.startsWith('{"bench":"hostile-input"'));
+  const r = line ? (JSON.parse(line) as { pass: boolean; absolutePass: boolean; goal: { cpuMs: number; rssMB: number; maxRatio: number }; trivialCpuMs: number; maxRatio: number; worstInput: string; maxCpuMs: number; maxRssMB: number; rows: { input: string; ok: boolean; cpuMinMs: number; cpuMaxMs: number }[] }) : undefined;
+  if (!r) report(notMeasured('configs up to the size limit', 'ratio', 5, `not measured: bench/hostile-input.ts printed no result line`));
+  else {
+    const worst = r.rows.find((x) => x.input === r.worstInput)!;
+    const over = r.rows.filter((x) => !x.ok).map((x) => x.input);
+    report({
+      name: 'configs up to the size limit',
+      kind: 'ratio',
+      limit: r.goal.maxRatio,
+      value: r.maxRatio,
+      status: r.pass ? 'PASS' : 'MISS',
+      detail:
+        `relative: worst ${r.maxRatio.toFixed(1)}x a trivial render (${r.trivialCpuMs} ms CPU; goal <= ${r.goal.maxRatio}x)${over.length ? `, ${over.length}/${r.rows.length} inputs over: ${over.join(', ')}` : `, ${r.rows.length} inputs`}; ` +
+        `absolute: worst ${r.worstInput} ${r.maxCpuMs} ms CPU (${worst.cpuMinMs}-${worst.cpuMaxMs}), ${r.maxRssMB} MB peak (the issue: <= ${r.goal.cpuMs} ms, <= ${r.goal.rssMB} MB: ${r.absolutePass ? 'within' : 'OVER'}); bench/hostile-input.ts`,
+    });
+  }
 }
 
 const results = path.join(repo, 'bench', 'results');
@@ -67,7 +75,7 @@ if (previous) {
   console.log('\nagainst the previous run (bench/results/previous.json):');
   for (const g of goals) {
     const before = previous.goals.find((p) => p.name === g.name);
-    if (before?.value !== undefined && g.value !== undefined) console.log(`  ${g.name}: ${before.value.toFixed(2)} -> ${g.value.toFixed(2)}${g.kind === 'ratio' ? 'x' : ' s'}`);
+    if (before?.value !== undefined && g.value !== undefined && before.kind === g.kind) console.log(`  ${g.name}: ${before.value.toFixed(2)} -> ${g.value.toFixed(2)}${g.kind === 'ratio' ? 'x' : ' s'}`);
   }
 }
 const missed = goals.filter((g) => g.status !== 'PASS').length;

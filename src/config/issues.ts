@@ -1,6 +1,6 @@
 // A problem in obsctl.yaml, located in the file. Schema errors, YAML syntax errors and cross-field
 // rule violations all become this one shape so they print the same way.
-import { MAX_ECHO } from './limits.js';
+import { MAX_ECHO, MAX_REPORTED_ISSUES } from './limits.js';
 
 export interface ConfigIssue {
   /** Stable machine-readable code, e.g. invalid_type, unknown_key, port_clash. */
@@ -42,10 +42,35 @@ export function formatIssue(file: string, source: string | undefined | readonly 
   return lines;
 }
 
-/** Every issue of one file, splitting the source once (not once per issue). */
+/**
+ * The issues of one file, splitting the source once (not once per issue): the first
+ * MAX_REPORTED_ISSUES in full, then one line that counts the ones not shown (they are still counted
+ * in the "has N problems" summary the caller prints).
+ */
 export function formatIssues(file: string, source: string | undefined, issues: readonly ConfigIssue[]): string[] {
-  const lines = source?.split('\n');
-  return issues.flatMap((i) => formatIssue(file, lines, i));
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES);
+  // Only the lines up to the last one echoed are split out of a large file.
+  const last = shown.reduce((n, i) => Math.max(n, i.line ?? 0), 0);
+  const lines = source === undefined ? undefined : firstLines(source, last);
+  const out = shown.flatMap((i) => formatIssue(file, lines, i));
+  const more = issues.length - shown.length;
+  if (more > 0) out.push(`${file}: ${more} more ${issues.every((i) => i.severity === 'warning') ? 'warnings' : 'problems'} not shown (the first ${shown.length} are above); fix those and run again to see the rest.`);
+  return out;
+}
+
+function firstLines(source: string, count: number): string[] {
+  const lines: string[] = [];
+  let from = 0;
+  while (lines.length < count) {
+    const end = source.indexOf('\n', from);
+    if (end === -1) {
+      lines.push(source.slice(from));
+      break;
+    }
+    lines.push(source.slice(from, end));
+    from = end + 1;
+  }
+  return lines;
 }
 
 // Control characters and bidi overrides from obsctl.yaml must not reach the terminal raw (an ANSI

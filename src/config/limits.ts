@@ -21,5 +21,10 @@ export const MAX_EXPANDED_VALUES = 200_000;
 /** Most aliases (`*name`) in one file (the YAML library resolves each in time linear in the file). */
 export const MAX_ALIASES = 1_000;
 
+/** Most problems printed for one file: the first ones exactly, then one line counting the rest. A
+ * generated file with 35,000 bad keys is one mistake repeated; printing 100,000 lines of it cost
+ * more CPU than reading the file, and nobody scrolls through them. */
+export const MAX_REPORTED_ISSUES = 1_000;
+
 /** Longest part of a source line echoed under an error, in characters. */
 export const MAX_ECHO = 160;

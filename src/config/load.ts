@@ -102,7 +102,9 @@ function schemaIssues(issue: z.core.$ZodIssue, raw: unknown, doc: Document, line
   // A bad key (in labels) is shown at the key, not at its value.
   const keyPos = issue.code === 'invalid_key' && path.length > 0 ? locateKey(doc, lineCounter, path.slice(0, -1), path.at(-1)!) : undefined;
   const pos = keyPos ?? locateValue(doc, lineCounter, path) ?? { line: 1, col: 1 };
-  return [{ code: issue.code, severity: 'error', path: formatPath(path), message: explain(issue, found, raw, sourceAt(doc, path)), ...pos }];
+  // The text as written matters only for numbers (`.nan`, `1e400`): looked up for those alone.
+  const written = typeof found === 'number' ? sourceAt(doc, path) : undefined;
+  return [{ code: issue.code, severity: 'error', path: formatPath(path), message: explain(issue, found, raw, written), ...pos }];
 }
 
 const kindOf = (expected: string) => (expected === 'object' ? 'a mapping' : expected === 'array' ? 'a list' : `a ${expected}`);

@@ -23,7 +23,11 @@ interface Entry {
 }
 const indexes = new WeakMap<Document, Map<string, Entry>>();
 const seg = (p: PropertyKey) => (typeof p === 'number' ? `\u0000#${p}` : `\u0000.${String(p)}`);
-const pathKey = (path: readonly PropertyKey[]) => path.map(seg).join('');
+const pathKey = (path: readonly PropertyKey[]) => {
+  let key = '';
+  for (const p of path) key += seg(p);
+  return key;
+};
 
 function indexOf(doc: Document): Map<string, Entry> {
   let index = indexes.get(doc);
@@ -93,7 +97,7 @@ export function locateValue(doc: Document, lineCounter: LineCounter, path: reado
 
 /** Position of the key `key` inside the map at `parentPath`. */
 export function locateKey(doc: Document, lineCounter: LineCounter, parentPath: readonly PropertyKey[], key: PropertyKey): Position | undefined {
-  const entry = indexOf(doc).get(pathKey([...parentPath, key]));
+  const entry = indexOf(doc).get(pathKey(parentPath) + seg(key));
   return entry?.keyOffset !== undefined ? position(lineCounter, entry.keyOffset) : undefined;
 }
 

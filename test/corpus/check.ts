@@ -1,6 +1,7 @@
 // Puts a corpus case on disk and judges what `obsctl render` did with it, as a user would see it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { MAX_REPORTED_ISSUES } from '../../src/config/limits.js';
 import type { Case } from './generate.js';
 
 export interface Outcome {
@@ -77,7 +78,10 @@ export function violations(c: Case, o: Outcome, outDir: string, hangMs: number):
   if (o.code === 2 && /problems?; nothing was written/.test(o.stderr)) {
     const count = Number(/has (\d+) problems?/.exec(o.stderr)?.[1] ?? NaN);
     const located = o.stderr.split('\n').filter((l) => /obsctl\.yaml:\d+:\d+ error/.test(l)).length;
-    if (located !== count) v.push(`problem count differs from located lines: ${count} problems but ${located} lines name obsctl.yaml:LINE:COL`);
+    // Past MAX_REPORTED_ISSUES the rest are counted on one line ("N more problems not shown").
+    const notShown = Number(/obsctl\.yaml: (\d+) more problems not shown/.exec(o.stderr)?.[1] ?? 0);
+    if (located + notShown !== count) v.push(`problem count differs from located lines: ${count} problems but ${located} lines name obsctl.yaml:LINE:COL${notShown ? ` and ${notShown} are counted as not shown` : ''}`);
+    if (notShown && located !== MAX_REPORTED_ISSUES) v.push(`problem count differs from located lines: ${notShown} not shown although only ${located} were (the first ${MAX_REPORTED_ISSUES} must be)`);
   }
   if (o.code === 2 && !c.special && !/obsctl\.yaml:\d+:\d+ error|Cannot read .*obsctl\.yaml: it is larger/.test(o.stderr)) {
     v.push(`config error without obsctl.yaml:LINE:COL: ${first(o.stderr)}`);

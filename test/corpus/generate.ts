@@ -107,6 +107,8 @@ function setSource(text: string, path: Path, source: string): string | undefined
 
 export function generateCorpus(seed: number, count: number): Case[] {
   const random = rng(seed);
+  // For variants added later: drawing them from `random` would shift every case after them.
+  const variant = rng(seed ^ 0x9e3779b9);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const int = (n: number) => Math.floor(random() * n);
   const all = bases();
@@ -215,7 +217,10 @@ export function generateCorpus(seed: number, count: number): Case[] {
     }],
     ['huge', () => {
       const target = pick([MAX_CONFIG_BYTES - 4096, MAX_CONFIG_BYTES + 1, MAX_CONFIG_BYTES * 5]);
-      const kind = int(4);
+      // Half of the label floods get bad label names instead (thousands of problems, past
+      // MAX_REPORTED_ISSUES), drawn from a stream of their own so the other cases stay as they were.
+      const drawn = int(4);
+      const kind = drawn === 3 && variant() < 0.5 ? 4 : drawn;
       let text: string;
       if (kind === 0) {
         const lines: string[] = ['targets:', '  - name: big', '    urls: [a:1]', '    labels:'];
@@ -238,6 +243,15 @@ export function generateCorpus(seed: number, count: number): Case[] {
         text = parts.join('');
       } else if (kind === 2) {
         text = `# ${'x'.repeat(target)}\nname: lab\n`;
+      } else if (kind === 4) {
+        // Thousands of bad label names: each one a problem; past MAX_REPORTED_ISSUES they are counted.
+        const parts = ['prometheus:\n  external_labels:\n'];
+        for (let i = 0, size = 40; size < target - 40; i++) {
+          const s = `    l-${i}: v\n`;
+          parts.push(s);
+          size += s.length;
+        }
+        text = parts.join('');
       } else {
         const parts = ['prometheus:\n  external_labels:\n'];
         for (let i = 0, size = 40; size < target - 40; i++) {
@@ -249,7 +263,7 @@ export function generateCorpus(seed: number, count: number): Case[] {
       }
       const tooBig = Buffer.byteLength(text) > MAX_CONFIG_BYTES;
       const tooMany = kind === 1 && text.split('\n').length - 2 > MAX_TARGETS;
-      add('huge', tooBig || tooMany ? 'reject' : kind === 3 ? 'either' : 'render', text);
+      add('huge', tooBig || tooMany || kind === 4 ? 'reject' : kind === 3 ? 'either' : 'render', text);
     }],
     ['special-file', () => {
       add('special-file', 'reject', undefined, undefined, pick(['directory', 'fifo', 'device', 'missing', 'symlink-loop'] as const));
