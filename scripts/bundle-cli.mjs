@@ -182,6 +182,33 @@ function builtinsViaRequire() {
   };
 }
 
+/**
+ * @prometheus-io/lezer-promql, built on first use. Its module body deserializes the PromQL grammar
+ * (with @lezer/lr and @lezer/highlight, ~5 ms at every start): config parsing and render import it
+ * (custom SLI selectors, the dashboard queries in stack.json) but only a few configs parse PromQL.
+ * `parser` stands in for the real one (every property read goes to it); the grammar's node ids
+ * are numbers, copied as they are. Another kind of export fails the build, to be handled here.
+ */
+function lazyPromqlParser() {
+  const real = createRequire(import.meta.url)('@prometheus-io/lezer-promql');
+  const exportsOf = Object.entries(real).map(([key, value]) => {
+    if (key === 'parser') return 'export const parser = new Proxy({}, { get: (_, key) => { const p = load(); const v = p[key]; return typeof v === "function" ? v.bind(p) : v; } });';
+    if (typeof value === 'number') return `export const ${key} = ${value};`;
+    throw new Error(`@prometheus-io/lezer-promql exports ${key} (${typeof value}): update lazyPromqlParser in scripts/bundle-cli.mjs`);
+  });
+  return {
+    name: 'lazy-promql-parser',
+    setup(b) {
+      b.onResolve({ filter: /^@prometheus-io\/lezer-promql$/ }, (args) => (args.namespace === 'lazy-promql' ? undefined : { path: 'lezer-promql', namespace: 'lazy-promql' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-promql' }, () => ({
+        resolveDir: root,
+        loader: 'js',
+        contents: ['let parser_;', "const load = () => (parser_ ??= require('@prometheus-io/lezer-promql').parser);", ...exportsOf].join('\n'),
+      }));
+    },
+  };
+}
+
 /** Every option that changes the dashboards, in a fixed order (undefined and absent alike). */
 function dashboardsKey(o) {
   return JSON.stringify([o.profile, o.datasourceUid, o.gpu ?? null, o.slos ?? [], o.anomalies ?? false]);
@@ -216,10 +243,11 @@ await build({
   platform: 'node',
   target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [builtinsViaRequire(), zodEnglishOnly(), prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
+  plugins: [builtinsViaRequire(), zodEnglishOnly(), lazyPromqlParser(), prebuiltDashboards(), deferredIntegrationDashboards(), deferred({ dockerode: { './session': 'call', './buildkit': 'module' }, 'docker-modem': { './ssh': 'call' } })],
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
   banner: { js: `import { createRequire as __obsctlRequire } from 'node:module'; const require = __obsctlRequire(import.meta.url); globalThis.__obsctlBuildId ??= ${JSON.stringify(buildIdentity())};` },
   allowOverwrite: true,
   logLevel: 'warning',
   legalComments: 'none',
 });
+

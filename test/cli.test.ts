@@ -108,6 +108,21 @@ describe('render writer', () => {
     expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 
+  it('a render that changes nothing writes nothing, not even its manifest', () => {
+    const dir = path.join(tmp('write-same'), 'out');
+    applyWrite(dir, files(2), planWrite(dir, files(2)));
+    const manifest = path.join(dir, manifestName);
+    const before = fs.readFileSync(manifest, 'utf8');
+    fs.utimesSync(manifest, new Date(1e9), new Date(1e9));
+    const plan = planWrite(dir, files(2));
+    expect(plan.unchanged).toHaveLength(2);
+    applyWrite(dir, files(2), plan);
+    expect(fs.statSync(manifest).mtimeMs).toBe(1e9); // not rewritten
+    applyWrite(dir, files(1), planWrite(dir, files(1)));
+    expect(fs.readFileSync(manifest, 'utf8')).not.toBe(before); // one file fewer: rewritten
+    expect(Object.keys(JSON.parse(fs.readFileSync(manifest, 'utf8')).files)).toHaveLength(1);
+  });
+
   it('refuses to write into a non-empty directory it did not render', () => {
     const dir = tmp('foreign');
     fs.writeFileSync(path.join(dir, 'important.txt'), 'x');

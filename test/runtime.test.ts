@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootMountIsShared } from '../src/runtime/text-files.js';
 import { nudgesAfterUp } from '../src/runtime/apply-plan.js';
-import { detectGpu, profileFromNames } from '../src/runtime/gpu-detect.js';
+import { detectGpu, nvidiaSmiQuery, onPath, profileFromNames } from '../src/runtime/gpu-detect.js';
 import { portFree, sizeBytes } from '../src/runtime/preflight.js';
 import { resolveSecrets, SecretsFile } from '../src/runtime/secrets-store.js';
 import { expandVariables, mayBeEmpty } from '../src/verify/checks/dashboards.js';
@@ -95,6 +95,26 @@ describe('GPU detection', () => {
     expect(profileFromNames([])).toBe('none');
     expect((await detectGpu(async () => ({ ok: true, output: 'NVIDIA GB10\n' }))).profile).toBe('gb10');
     expect((await detectGpu(async () => ({ ok: false, output: 'nvidia-smi: not found' }))).profile).toBe('none');
+  });
+
+  it('asks the nvidia-smi found on PATH, and answers without a spawn when PATH has none', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-gpu-'));
+    try {
+      const bin = path.join(dir, 'bin');
+      const empty = path.join(dir, 'empty');
+      fs.mkdirSync(bin);
+      fs.mkdirSync(empty);
+      fs.writeFileSync(path.join(bin, 'nvidia-smi'), '#!/bin/sh\necho "NVIDIA GB10"\n', { mode: 0o755 });
+      const withSmi = { ...process.env, PATH: [empty, bin, '/usr/bin', '/bin'].join(path.delimiter) };
+      expect(onPath('nvidia-smi', withSmi)).toBe(true);
+      expect(await detectGpu(() => nvidiaSmiQuery(withSmi))).toEqual({ profile: 'gb10', detail: 'NVIDIA GB10' });
+      const without = { ...process.env, PATH: [empty, path.join(dir, 'missing'), path.join(bin, 'nvidia-smi', 'x')].join(path.delimiter) };
+      expect(onPath('nvidia-smi', without)).toBe(false);
+      expect(await detectGpu(() => nvidiaSmiQuery(without))).toEqual({ profile: 'none', detail: 'nvidia-smi not available' });
+      expect(onPath('nvidia-smi', {})).toBeUndefined(); // no PATH: the spawn decides, as before
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -23,7 +23,9 @@ export function renderKey(build: string, config: Config, options: RenderOptions,
 }
 
 export function memoizedRender(stateDir: string, config: Config, options: RenderOptions, content: ContentFile[], renderNow: () => RenderResult, build = buildIdentity()): RenderResult {
-  if (!build) return renderNow();
+  // Kept only where obsctl already keeps state: `render -o DIR` in a clean checkout adds nothing,
+  // and there is nothing to read, so no key to compute (a hash of every content file).
+  if (!build || !fs.existsSync(stateDir)) return renderNow();
   const file = renderMemoFile(stateDir);
   const key = renderKey(build, config, options, content);
   try {
@@ -33,8 +35,6 @@ export function memoizedRender(stateDir: string, config: Config, options: Render
     // none kept yet, or unreadable: render
   }
   const result = renderNow();
-  // Kept only where obsctl already keeps state: `render -o DIR` in a clean checkout adds nothing.
-  if (!fs.existsSync(stateDir)) return result;
   try {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify({ key, result }));

@@ -5,7 +5,7 @@ import type { DashboardFile } from '../../dashboards/index.js';
 import type { Config } from '../config/schema.js';
 import type { GpuCapabilities } from './capabilities.js';
 import { seconds } from '../duration.js';
-import { dashboardExpressions } from '../validate/promql-exprs.js';
+import { dashboardExpressions } from '../validate/expressions.js';
 import type { ComposeFile, Service } from './compose.js';
 import { countersFor, requiredGpuMetrics } from './dcgm.js';
 import { fileSdGroups, type Placement } from './inventory.js';

@@ -73,7 +73,18 @@ export function applyWrite(dir: string, files: RenderedFile[], plan: WritePlan):
     removeEmptyParents(dir, path.dirname(path.join(dir, old)));
   }
   const manifest: Manifest = { generator: 'obsctl', files: Object.fromEntries(files.map((f) => [f.path, sha(f.content)])) };
-  fs.writeFileSync(path.join(dir, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  // Rewritten only when it changed: on ext4, truncating and rewriting a file forces its blocks to
+  // disk at close (auto_da_alloc), milliseconds of every no-change `render` (issue 15).
+  if (readText(path.join(dir, manifestName)) !== text) fs.writeFileSync(path.join(dir, manifestName), text);
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The files obsctl wrote into dir, read back as they are now (for keeping the last good stack). */

@@ -26,7 +26,7 @@ class NoAnswer extends Error {
 
 export function plainRequest(url: string, init: PlainRequest): Promise<PlainResponse> {
   const target = new URL(url);
-  const client = target.protocol === 'https:' ? https : http;
+  const client = target.protocol === 'https:' ? https() : http();
   return new Promise((resolve, reject) => {
     const req = client.request(
       target,

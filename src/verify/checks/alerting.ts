@@ -20,7 +20,7 @@ export async function alertmanagerConnected(prometheus: string): Promise<VerifyC
 
 function listen(host: string, port: number, onAlert: (body: string) => void): Promise<http.Server> {
   return new Promise((resolve, reject) => {
-    const server = nodeHttp.createServer((req, res) => {
+    const server = nodeHttp().createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
