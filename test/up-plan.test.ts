@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/app/config.js';
+import { renderMemoFile } from '../src/app/render-memo.js';
 import { prepareStack } from '../src/app/stack.js';
 import { applyUp } from '../src/app/up.js';
 import { hasChanges, planUp, type UpPlan } from '../src/app/up-plan.js';
@@ -74,6 +75,34 @@ describe("up's plan (fake Engine and Compose)", () => {
     const summary = await applyUp(ports, again.loaded, again.stack, again.plan, { timeout: 30 });
     expect(composeCalls).toEqual(['up']);
     expect(summary.services.map((s) => s.health)).toEqual(['healthy', 'healthy', 'healthy']);
+  });
+
+  it('a first up from nothing keeps its render, so the no-change up after it does not render again', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-plan-'));
+    const file = path.join(dir, 'obsctl.yaml');
+    fs.writeFileSync(file, base);
+    const engine = new FakeEngine();
+    let manifest: StackManifest | undefined;
+    const ports = fakePorts(engine, () => new FakeCompose(engine, () => manifest!));
+    const build = globalThis as { __obsctlBuildId?: string };
+    build.__obsctlBuildId = 'test-build'; // the memo is kept only by a built obsctl
+    try {
+      const loaded = loadConfig(file, { checkSecrets: false }, ports.readText);
+      const stack = await prepareStack(ports, loaded, {});
+      manifest = stack.result.manifest;
+      expect(fs.existsSync(renderMemoFile(path.join(dir, '.obsctl')))).toBe(false); // no state directory yet when it rendered
+      await applyUp(ports, loaded, stack, await planUp(ports, loaded, stack, {}), { timeout: 30 });
+      const memo = renderMemoFile(path.join(dir, '.obsctl'));
+      const kept = JSON.parse(fs.readFileSync(memo, 'utf8')) as { key: string; result: { services: string[] } };
+      expect(kept.result).toEqual(JSON.parse(JSON.stringify(stack.result)));
+      // The next run answers from it: a marked copy under the same key is what it gets back.
+      fs.writeFileSync(memo, JSON.stringify({ key: kept.key, result: { ...kept.result, services: ['from-the-memo'] } }));
+      const again = await prepareStack(ports, loadConfig(file, { checkSecrets: false }, ports.readText), {});
+      expect(again.result.services).toEqual(['from-the-memo']);
+    } finally {
+      delete build.__obsctlBuildId;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('no change but a container unhealthy or stopped: not settled; preflight runs and Compose is run', async () => {

@@ -3,7 +3,8 @@
 // (Prometheus reloaded; Grafana re-reads dashboard files itself). Nothing is restarted. The
 // re-rendered stack is validated first (promtool, amtool, compose: the same checks as `up`), and
 // a stack that fails them is neither written nor reloaded: the running one stays, the previous
-// discovery stays stored, and the outcome says why.
+// discovery stays stored, and the outcome says why. A replayed recording or obsctl's own simulator
+// is known before anything runs (prepareStack renders for it): nothing to discover there.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GpuCapabilities } from '../render/capabilities.js';
@@ -34,6 +35,10 @@ export async function discoverAndApply(
   if (manifest.role === 'node' || manifest.gpu.contentProfile === 'none' || !loaded.config.exporters.dcgm.enabled) return { status: 'skipped', detail: 'no GPU content here' };
   const simulation = resolveSimulation(options.simulateGpu, process.cwd());
   if (simulation?.recording) return { status: 'skipped', detail: 'capabilities come from the replayed recording' };
+  // obsctl's own simulator serves a set known before it started, and the stack was rendered for
+  // it: with no other GPU host to scrape (a central's inventory) there is nothing to discover.
+  const otherGpuHosts = loaded.config.hosts.some((h) => h.name !== manifest.host && h.gpu !== 'none');
+  if (simulation && !otherGpuHosts) return { status: 'skipped', detail: "capabilities come from the simulator's recording" };
   const found = await discoverGpuCapabilities(prometheus, manifest.gpu.counters, waitMs);
   if (!found) return { status: 'not-ready', detail: 'no DCGM series in Prometheus yet: GPU content stays as rendered from the profile; the next `up` discovers it' };
   return applyDiscovered(ports, loaded, options, stack, stackDir, prometheus, found, simulation?.profile ?? 'real');

@@ -7,7 +7,7 @@ import { errors } from '../errors.js';
 import { render, type RenderResult } from '../render/index.js';
 import { projectName } from '../render/inventory.js';
 import { resolveProfile, type GpuProfile, type RenderOptions } from '../render/profile.js';
-import { describeGpu } from '../render/capabilities.js';
+import { describeGpu, simulatorCapabilities } from '../render/capabilities.js';
 import type { GpuDetection } from '../runtime/gpu-detect.js';
 import { resolveSimulation } from '../runtime/gpu-recording.js';
 import { readImageLock } from '../runtime/image-lock.js';
@@ -33,6 +33,12 @@ export interface PreparedStack {
   project: string;
   /** Where `up` keeps this stack: .obsctl/stack beside obsctl.yaml. */
   dir: string;
+  /**
+   * Keeps this render for the next run (render-memo.ts). A first `up` renders before the state
+   * directory exists, so nothing was kept: it calls this once it has written the stack, and the
+   * no-change `up` after it does not render again.
+   */
+  remember: () => void;
 }
 
 export { stackDir as defaultOutDir } from '../runtime/stack-dir.js';
@@ -83,9 +89,14 @@ export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIs
   const imageLock = readImageLock(loaded.dir); // obsctl.lock next to obsctl.yaml: image@digest
   const recording = simulation?.recording;
   if (recording) notes.push(`GPU replayed from ${path.relative(process.cwd(), recording.file) || recording.file}: ${recording.capabilities.fields.length} DCGM fields (${describeGpu(recording.capabilities)})`);
-  // A recording says what the GPU reports; otherwise what `up` discovered before (same mode), if anything.
+  const content = loadContent();
+  // What this host's GPU exporter reports, when that is known before it runs: a recording, or
+  // obsctl's own simulator (the built-in recording, less what its profile drops). Other GPU hosts
+  // (a central's inventory) and a real GPU: what `up` discovered before (same mode), if anything.
+  const simulatorRecording = content.find((f) => f.path === '@sim/t4-dcgm-exporter.prom')?.text;
+  const known = recording?.capabilities ?? (simulated && profile !== 'none' && simulatorRecording ? simulatorCapabilities(profile, simulatorRecording) : undefined);
   const discovered = recording ? undefined : readStoredCapabilities(path.join(loaded.dir, '.obsctl'), simulated ?? 'real');
-  const gpuCapabilities = recording ? { [host ?? loaded.config.name]: recording.capabilities } : discovered;
+  const gpuCapabilities = known ? { ...discovered, [host ?? loaded.config.name]: known } : discovered;
   const renderOptions: RenderOptions = {
     profile,
     simulateGpu: Boolean(simulated),
@@ -95,7 +106,7 @@ export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIs
     ...(recording ? { simulateGpuRecording: recording.text } : {}),
     ...(imageLock ? { imageLock } : {}),
   };
-  const content = loadContent();
   const result = memoizedRender(stateDir(loaded.dir), loaded.config, renderOptions, content, () => render(loaded.config, renderOptions, content));
-  return { result, profile, ...(detection ? { detection } : {}), notes, ...(host ? { host } : {}), project: result.manifest.project, dir: stackDir(loaded.dir) };
+  const remember = () => void memoizedRender(stateDir(loaded.dir), loaded.config, renderOptions, content, () => result);
+  return { result, profile, ...(detection ? { detection } : {}), notes, ...(host ? { host } : {}), project: result.manifest.project, dir: stackDir(loaded.dir), remember };
 }

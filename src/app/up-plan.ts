@@ -87,7 +87,7 @@ export async function planUp(ports: Ports, loaded: LoadedConfig, stack: Prepared
   let running: ContainerSummary[] | undefined;
   if (!changed) {
     // Nothing to write: one Engine API call says whether anything is left to do (issue 15).
-    const existing = (running = await (await ports.engine()).projectContainers(stack.project));
+    const existing = (running = await (await ports.engine()).projectContainers(stack.project, { inspect: false }));
     const services = serviceChanges(ports.stackFiles.readManifest(stack.dir), manifest, existing, writePlan);
     if (settled(services, existing)) return { project: stack.project, dir: stack.dir, profile: stack.profile, files: writePlan, services, pull: [], preflight: [], existing, settled: true };
   }
@@ -98,7 +98,7 @@ export async function planUp(ports: Ports, loaded: LoadedConfig, stack: Prepared
     : undefined;
   validation?.catch(() => undefined); // awaited below; not unhandled if the engine fails first
   const engine = await ports.engine();
-  const existing = running ?? (await engine.projectContainers(stack.project));
+  const existing = running ?? (await engine.projectContainers(stack.project, { inspect: false }));
   const published = manifest.services.flatMap((s) => s.ports.map((p) => [p.address, p.port, s.name] as [string, number, string]));
   // node-exporter binds the gateway address in the host network: anything on that port on any
   // address clashes with it, unless it is our own node-exporter.

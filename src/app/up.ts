@@ -71,6 +71,7 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
   }
   // Write the new stack only now that it validated and the host is ready.
   ports.stackFiles.apply(plan.dir, stack.result.files, plan.files);
+  if (plan.files.create.length) stack.remember();
   const store = ports.secrets(secretsFilePath(loaded.dir));
   const secrets = resolveSecrets(stack.result.secrets, store, ports.env, loaded.dir);
   if (secrets.generated.length) store.save();
@@ -96,7 +97,7 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
     }
     ports.writeText(secretsApplied, secretsHash);
   }
-  const after = skipCompose ? plan.existing : await engine.projectContainers(plan.project);
+  const after = skipCompose ? plan.existing : await engine.projectContainers(plan.project, { inspect: false });
   const nudges = nudgesAfterUp(plan.files, before, new Map(after.map((c) => [c.service, c.id])), stack.result.manifest.services);
   const urls = serviceUrls(config);
   const reloaded: Record<string, string> = {};

@@ -76,6 +76,28 @@ export function capabilitiesFromExposition(text: string, source: GpuCapabilities
   };
 }
 
+/**
+ * Fields the simulator's `gb10` profile drops from the recording: those a DGX Spark never emits, or
+ * emits without meaning. The same expression as templates/dcgm-sim/dcgm-simulator.mjs (`gb10Drop`);
+ * test/gpu-simulator-capabilities.test.ts runs the simulator and holds the two together.
+ */
+const SIMULATOR_GB10_DROP = /^DCGM_FI_(DEV_FB_|DEV_MEM_CLOCK|PROF_|DEV_MEMORY_TEMP|DEV_MEM_COPY_UTIL|DEV_ENC_UTIL|DEV_DEC_UTIL|DEV_NVLINK|DEV_VGPU)/;
+
+/**
+ * What obsctl's own simulated exporter (`--simulate-gpu`, `--simulate-gpu=gb10`) serves, known
+ * before it starts: the recording it replays, minus what its profile drops. The simulator moves
+ * values but never which fields carry samples, so `up` renders for this set from the start and has
+ * nothing to discover.
+ */
+export function simulatorCapabilities(profile: Exclude<GpuProfile, 'none'>, recorded: string): GpuCapabilities {
+  if (profile !== 'gb10') return capabilitiesFromExposition(recorded, 'recording');
+  const kept = recorded
+    .split('\n')
+    .filter((line) => !SIMULATOR_GB10_DROP.test(line))
+    .map((line) => line.replace(/modelName="[^"]*"/, 'modelName="NVIDIA GB10"'));
+  return capabilitiesFromExposition(kept.join('\n'), 'recording');
+}
+
 /** Several hosts' capabilities as one (fleet-wide dashboards): a field counts if any host has it. */
 export function unionCapabilities(all: GpuCapabilities[]): GpuCapabilities | undefined {
   if (all.length === 0) return undefined;

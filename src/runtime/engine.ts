@@ -52,10 +52,25 @@ export interface Engine {
   /** OOM kills of the project's containers the engine recorded since a time (unix seconds). */
   oomEvents(project: string, sinceSeconds: number): Promise<{ service: string; time: number }[]>;
   info(): Promise<EngineInfo>;
-  projectContainers(project: string): Promise<ContainerSummary[]>;
+  /**
+   * The Compose project's containers. `{ inspect: false }`: from the one list call alone (health
+   * read from its status text), without startedAt and restarts, which need one inspect per
+   * container: what `up` asks, so a no-change `up` is one Engine API call (issue 15).
+   */
+  projectContainers(project: string, options?: { inspect?: boolean }): Promise<ContainerSummary[]>;
   healthLog(id: string): Promise<string[]>;
   imageArchitecture(image: string): Promise<string | undefined>;
   pull(image: string, onProgress: (line: string) => void): Promise<void>;
+}
+
+/**
+ * A container's health as the list call shows it in its status text: the engine writes `Up 2
+ * minutes (healthy)`, `(unhealthy)` or `(health: starting)` for a running container with a health
+ * check, nothing for one without.
+ */
+export function healthFromStatus(status: string | undefined): string | undefined {
+  const m = /\((healthy|unhealthy|health: starting)\)/.exec(status ?? '');
+  return m ? (m[1] === 'health: starting' ? 'starting' : m[1]) : undefined;
 }
 
 export const archOf = (engineArch: string) => ({ x86_64: 'amd64', aarch64: 'arm64' })[engineArch] ?? engineArch;
@@ -83,20 +98,21 @@ export class DockerodeEngine implements Engine {
     };
   }
 
-  async projectContainers(project: string): Promise<ContainerSummary[]> {
+  async projectContainers(project: string, options: { inspect?: boolean } = {}): Promise<ContainerSummary[]> {
     const list = await this.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
     const out: ContainerSummary[] = [];
     for (const c of list) {
-      const inspect = await this.docker.getContainer(c.Id).inspect();
+      const inspect = options.inspect === false ? undefined : await this.docker.getContainer(c.Id).inspect();
+      const health = inspect ? inspect.State.Health?.Status : healthFromStatus(c.Status);
       out.push({
         id: c.Id,
         service: c.Labels['com.docker.compose.service'] ?? c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12),
         state: c.State,
-        ...(inspect.State.Health?.Status ? { health: inspect.State.Health.Status } : {}),
+        ...(health ? { health } : {}),
         image: c.Image,
         created: c.Created,
-        ...(inspect.State.StartedAt ? { startedAt: inspect.State.StartedAt } : {}),
-        restarts: inspect.RestartCount ?? 0,
+        ...(inspect?.State.StartedAt ? { startedAt: inspect.State.StartedAt } : {}),
+        ...(inspect ? { restarts: inspect.RestartCount ?? 0 } : {}),
         simulated: c.Labels['org.obsctl.simulated'] === 'true',
         ports: (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ hostIp: p.IP ?? '', hostPort: p.PublicPort, containerPort: p.PrivatePort })),
       });

@@ -3,11 +3,14 @@
 // the simulator in the local Node image), then `verify`: 0 failing checks, 0 dashboard panels
 // without data, and a capability warning for each thing that GPU does not report. Switching the
 // recording re-renders the GPU content (rules reloaded, simulator restarted) on the same stack.
+// Then discovery, live, on a real (not simulated) GPU exporter: see the second describe.
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerodeEngine } from '../../src/runtime/engine.js';
 import { dcgmFixtureDir } from '../helpers/shared.js';
-import { buildOnce, dockerUnavailable, editConfig, obsctl, promQuery, repoRoot, skipOrFail, stackPorts, tempProject, useTestStack } from './harness.js';
+import { buildOnce, dockerUnavailable, editConfig, freePort, obsctl, promQuery, repoRoot, skipOrFail, stackPorts, tempProject, testImages, useTestStack } from './harness.js';
 
 const reason = await dockerUnavailable();
 if (reason) skipOrFail(reason);
@@ -20,8 +23,9 @@ interface Check {
 }
 
 const localDir = path.join(repoRoot, 'test', 'fixtures', 'dcgm');
+const t4 = path.join(dcgmFixtureDir, 't4-dcgm-exporter.prom');
 const recordings = [
-  path.join(dcgmFixtureDir, 't4-dcgm-exporter.prom'),
+  t4,
   ...fs.readdirSync(localDir).filter((f) => f.endsWith('.prom')).sort().map((f) => path.join(localDir, f)),
 ];
 
@@ -74,12 +78,41 @@ describe.skipIf(Boolean(reason))('up --simulate-gpu=FILE then verify, for every 
       expect(names).toContain('GPUPCIeReplaysRising');
     }
   }, 300_000);
+
+  // obsctl's own simulator: rendered for what it serves from the start, so nothing is discovered,
+  // and every GPU panel has data (a field rendered for but not served would leave one empty).
+  it.each(['gb10', 'nvidia'])('--simulate-gpu=%s: no discovery, 0 failing checks, 0 empty panels', async (profile) => {
+    const up = await obsctl(dir, ['up', `--simulate-gpu=${profile}`, '--json']);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    expect((up.json() as { gpuDiscovery: { status: string; detail: string } }).gpuDiscovery).toEqual({ status: 'skipped', detail: "capabilities come from the simulator's recording" });
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.obsctl', 'stack', 'stack.json'), 'utf8')) as { gpu: { capabilities: Record<string, { source: string; unifiedMemory: boolean }> } };
+    expect(manifest.gpu.capabilities[project]).toMatchObject({ source: 'recording', unifiedMemory: profile === 'gb10' });
+    const v = await obsctl(dir, ['verify', '--wait', '120s', '--json']);
+    const body = v.json() as { checks: Check[] };
+    expect(body.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.reason}`), v.stdout).toEqual([]);
+    const dashboards = body.checks.filter((c) => c.group === 'dashboards' && c.name !== 'dashboard obsctl / App');
+    expect(dashboards.length).toBeGreaterThan(0);
+    // What `up` reads from the list call alone (health from its status text) is what inspect says.
+    const engine = new DockerodeEngine();
+    const brief = await engine.projectContainers(project, { inspect: false });
+    const full = await engine.projectContainers(project);
+    expect(brief.map((c) => [c.service, c.state, c.health])).toEqual(full.map((c) => [c.service, c.state, c.health]));
+    expect(brief.filter((c) => c.health === 'healthy').length).toBeGreaterThan(2);
+    for (const d of dashboards) expect(d.status, `${d.name}: ${d.reason}`).toBe('pass');
+  }, 300_000);
 });
 
-describe.skipIf(Boolean(reason))('up discovers what the GPU reports and re-renders in place', () => {
+// Discovery is for a real GPU exporter (a simulated or replayed one is known before it starts, so
+// `up --simulate-gpu` renders for it and discovers nothing). Here a fleet's central stack, without
+// --simulate-gpu, scrapes a GPU node whose exporter serves the shared real T4 recording verbatim
+// from a plain HTTP server: no obsctl simulator, nothing obsctl knew before it scraped it. (Not the
+// obsctl-test/dcgm-fixture image: its busybox httpd sends no Content-Type, which Prometheus 3
+// refuses without fallback_scrape_protocol; dcgm-exporter sends text/plain.)
+describe.skipIf(Boolean(reason))('up discovers what a real GPU exporter reports and re-renders in place', () => {
   const dir = tempProject('e2e-gpu-discover');
-  const project = `e2e-gpudisc-${process.pid}`;
-  const subnetByte = 55 + (process.pid % 5); // beside the replay stack's 30-54
+  const stack = `e2e-gpudisc-${process.pid % 10000}`;
+  const base = 10 + (process.pid % 100) * 2; // subnets 172.27.<base..base+1>.0/24 (no other e2e file uses 172.27)
+  const gpuNet = { name: `${stack}-gpu1`, subnet: `172.27.${base + 1}` };
   let prom = '';
   const ruleNames = async () => {
     const loaded = (await (await fetch(`${prom}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string }[] }[] } };
@@ -89,34 +122,56 @@ describe.skipIf(Boolean(reason))('up discovers what the GPU reports and re-rende
   beforeAll(async () => {
     await buildOnce();
     const ports = await stackPorts();
+    const dcgmPort = await freePort();
     prom = `http://127.0.0.1:${ports.prometheus}`;
-    expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'gb10'])).code).toBe(0);
-    editConfig(dir, (set) => useTestStack(set, subnetByte, ports));
+    // The GPU node's exporter on its own network, published on that network's gateway address (as
+    // a node stack publishes it), where central's Prometheus scrapes it through file_sd.
+    await execa('docker', ['network', 'create', '--subnet', `${gpuNet.subnet}.0/24`, '--label', `com.docker.compose.project=${gpuNet.name}`, gpuNet.name]);
+    const serve = "const fs = require('fs'); require('http').createServer((q, r) => { r.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }); r.end(fs.readFileSync('/metrics.prom')); }).listen(9400);";
+    await execa('docker', ['run', '-d', '--name', gpuNet.name, '--network', gpuNet.name, '--label', `com.docker.compose.project=${gpuNet.name}`, '-p', `${gpuNet.subnet}.1:${dcgmPort}:9400`, '-v', `${t4}:/metrics.prom:ro`, testImages['dcgm-simulator'], 'node', '-e', serve]);
+    expect((await obsctl(dir, ['init', '--name', stack, '--gpu', 'none'])).code).toBe(0);
+    editConfig(dir, (set) => {
+      set(['ports'], { prometheus: ports.prometheus, alertmanager: ports.alertmanager, grafana: 3000 });
+      set(['images'], { ...testImages, pull_policy: 'never' });
+      set(['grafana'], { enabled: false });
+      set(['prometheus', 'scrape_interval'], '2s');
+      set(['prometheus', 'evaluation_interval'], '2s');
+      set(['prometheus', 'retention_size'], '1GB');
+      set(['verify'], { webhook_port: ports.webhook });
+      set(['fleet'], { mode: 'pull' }); // central scrapes the node's exporter (init writes agent mode)
+      set(['hosts'], [
+        { name: 'central-1', role: 'central', address: `172.27.${base}.1`, network_subnet: `172.27.${base}.0/24`, ports: { node_exporter: ports.node } },
+        { name: 'gpu-1', role: 'node', gpu: 'nvidia', address: `${gpuNet.subnet}.1`, network_subnet: `${gpuNet.subnet}.0/24`, ports: { node_exporter: ports.app, dcgm_exporter: dcgmPort } },
+      ]);
+    });
     // A stale discovery (temperature missing) as if the GPU had changed since: rendered without it.
-    const stale = { mode: 'gb10', hosts: { [project]: { source: 'discovered', fields: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_POWER_USAGE'], models: ['NVIDIA GB10'], vgpu: false, mig: false, unifiedMemory: true, constantZero: [] } } };
+    const stale = { mode: 'real', hosts: { 'gpu-1': { source: 'discovered', fields: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_POWER_USAGE'], models: ['Tesla T4'], vgpu: false, mig: false, unifiedMemory: false, constantZero: [] } } };
     fs.mkdirSync(path.join(dir, '.obsctl'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.obsctl', 'gpu-capabilities.json'), JSON.stringify(stale));
   });
 
   afterAll(async () => {
-    await obsctl(dir, ['down', '--volumes', '--yes']);
+    await obsctl(dir, ['down', '--host', 'central-1', '--volumes', '--yes']);
+    await execa('docker', ['rm', '-f', gpuNet.name], { reject: false });
+    await execa('docker', ['network', 'rm', gpuNet.name], { reject: false });
   });
 
   it('renders from the stored set, discovers the real one, stores it, re-renders and reloads without restarting', async () => {
-    const first = await obsctl(dir, ['up', '--simulate-gpu=gb10', '--json']);
-    expect(first.code, first.stderr).toBe(0);
+    const first = await obsctl(dir, ['up', '--host', 'central-1', '--json']);
+    expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
     const summary = first.json() as { gpuDiscovery: { status: string; detail: string }; recreated: string[] };
     expect(summary.gpuDiscovery.status, summary.gpuDiscovery.detail).toBe('applied');
-    expect(summary.gpuDiscovery.detail).toMatch(/Prometheus reloaded/);
+    expect(summary.gpuDiscovery.detail).toMatch(/gpu-1: \d+ fields; validated, GPU content re-rendered for it, Prometheus reloaded/);
     const stored = JSON.parse(fs.readFileSync(path.join(dir, '.obsctl', 'gpu-capabilities.json'), 'utf8')) as { mode: string; hosts: Record<string, { fields: string[] }> };
-    expect(stored.mode).toBe('gb10');
-    expect(stored.hosts[project]?.fields).toContain('DCGM_FI_DEV_GPU_TEMP');
-    expect(stored.hosts[project]?.fields).not.toContain('DCGM_FI_DEV_FB_USED');
+    expect(stored.mode).toBe('real');
+    expect(stored.hosts['gpu-1']?.fields).toContain('DCGM_FI_DEV_GPU_TEMP');
+    expect(stored.hosts['gpu-1']?.fields).toContain('DCGM_FI_DEV_FB_USED');
     expect(await ruleNames()).toContain('GPUTemperatureHigh');
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.obsctl', 'stack', 'stack.json'), 'utf8')) as { gpu: { capabilities: Record<string, { source: string }> } };
-    expect(manifest.gpu.capabilities[project]?.source).toBe('discovered');
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.obsctl', 'stack', 'stack.json'), 'utf8')) as { gpu: { capabilities: Record<string, { source: string; models: string[] }> } };
+    expect(manifest.gpu.capabilities['gpu-1']).toMatchObject({ source: 'discovered', models: ['Tesla T4'] });
     // Again: nothing discovered differs, nothing re-rendered, nothing recreated.
-    const again = await obsctl(dir, ['up', '--simulate-gpu=gb10', '--json']);
+    const again = await obsctl(dir, ['up', '--host', 'central-1', '--json']);
+    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
     const s2 = again.json() as { gpuDiscovery: { status: string }; recreated: string[]; created: string[] };
     expect(s2.gpuDiscovery.status).toBe('unchanged');
     expect([...s2.recreated, ...s2.created]).toEqual([]);
