@@ -92,6 +92,16 @@ function rulesFiles(pack: AlertPackName): string[] {
     .sort();
 }
 const testFileOf = (rulesFile: string): string => rulesFile.replace(/\.rules\.yml$/, '.test.yml');
+/**
+ * Every test file of a rules file: X.test.yml, and X.<part>.test.yml where tests that run for hours
+ * are evaluated at a coarser evaluation_interval than the minute-exact ones (promtool evaluates
+ * every rule at every interval up to the last eval_time: most of `obsctl validate`'s time).
+ */
+const testFilesOf = (pack: string, rulesFile: string): string[] => {
+  const stem = rulesFile.replace(/\.rules\.yml$/, '');
+  const extra = readdirSync(join(alertsDir, pack)).filter((f) => f.startsWith(`${stem}.`) && /^\.[a-z]+\.test\.yml$/.test(f.slice(stem.length)) && !/\.(nvidia|gb10)\.test\.yml$/.test(f.slice(stem.length)));
+  return [testFileOf(rulesFile), ...extra.sort()];
+};
 const read = (pack: string, file: string): string => readFileSync(join(alertsDir, pack, file), 'utf8');
 
 /** Fields a DGX Spark (GB10) never emits (shared docs/gb10-dcgm.md). */
@@ -207,12 +217,14 @@ describe('alert packs: layout', () => {
     const rules = files.filter((f) => f.endsWith('.rules.yml'));
     const tests = files.filter((f) => f.endsWith('.test.yml'));
     expect(rules.length).toBeGreaterThan(0);
-    expect(tests.sort()).toEqual(rules.map(testFileOf).sort());
+    expect(tests.sort()).toEqual(rules.flatMap((r) => testFilesOf(pack, r)).sort());
     expect(files.filter((f) => !f.endsWith('.rules.yml') && !f.endsWith('.test.yml'))).toEqual([]);
     for (const r of rules) {
-      const t = parsedTests(pack, testFileOf(r));
-      expect(t.rule_files, `${pack}/${testFileOf(r)}`).toEqual([r]);
-      expect(t.evaluation_interval, `${pack}/${testFileOf(r)} sets evaluation_interval`).toBeTruthy();
+      for (const tf of testFilesOf(pack, r)) {
+        const t = parsedTests(pack, tf);
+        expect(t.rule_files, `${pack}/${tf}`).toEqual([r]);
+        expect(t.evaluation_interval, `${pack}/${tf} sets evaluation_interval`).toBeTruthy();
+      }
     }
   });
 
@@ -278,7 +290,7 @@ describe.each(alertPackNames)('alert pack %s: contracts', (pack) => {
   it('every alert is tested firing and not firing; every recording rule has a promql_expr_test', () => {
     for (const f of files) {
       const rules = allRules(parsedRules(pack, f));
-      const tests = parsedTests(pack, testFileOf(f)).tests;
+      const tests = testFilesOf(pack, f).flatMap((tf) => parsedTests(pack, tf).tests);
       const alertTests = tests.flatMap((t) => t.alert_rule_test ?? []);
       const exprTests = tests.flatMap((t) => t.promql_expr_test ?? []);
       for (const alert of new Set(rules.flatMap((r) => (r.alert ? [r.alert] : [])))) {
@@ -295,7 +307,7 @@ describe.each(alertPackNames)('alert pack %s: contracts', (pack) => {
       }
       // Tests must not name an alert that does not exist in their rules file.
       const known = new Set(rules.map((r) => r.alert));
-      for (const t of alertTests) expect(known.has(t.alertname), `${pack}/${testFileOf(f)}: unknown alert ${t.alertname}`).toBe(true);
+      for (const t of alertTests) expect(known.has(t.alertname), `${pack}/${testFilesOf(pack, f).join(', ')}: unknown alert ${t.alertname}`).toBe(true);
     }
   });
 
@@ -342,7 +354,7 @@ describe('GB10 profile', () => {
       for (const f of rulesFilesFor(pack, 'gb10')) {
         // Parsed content (expressions, labels, annotations, test series), not YAML comments, which
         // may explain what is missing.
-        for (const file of [f, testFileOf(f)]) {
+        for (const file of [f, ...testFilesOf(pack, f)]) {
           const content = JSON.stringify(parseYaml(substituted(pack, file, defaults)));
           expect(GB10_NEVER.exec(content)?.[0], `${pack}/${file}`).toBeUndefined();
         }
@@ -396,13 +408,37 @@ describe('promtool', () => {
       const dir = join(tmp, setName.replace(/\W+/g, '-'), `${pack}-${profile}`);
       mkdirSync(dir, { recursive: true });
       const rules = rulesFilesFor(pack, profile === 'any' ? 'nvidia' : profile);
-      for (const f of [...rules, ...rules.map(testFileOf)]) writeFileSync(join(dir, f), substituted(pack, f, values));
+      const tests = rules.flatMap((r) => testFilesOf(pack, r));
+      for (const f of [...rules, ...tests]) writeFileSync(join(dir, f), substituted(pack, f, values));
 
       const check = run(PROMTOOL, ['check', 'rules', ...rules], dir);
       expect(check.status, `promtool check rules (${pack}, ${profile}, ${setName}):\n${check.output}`).toBe(0);
-      const test = run(PROMTOOL, ['test', 'rules', ...rules.map(testFileOf)], dir);
+      const test = run(PROMTOOL, ['test', 'rules', ...tests], dir);
       expect(test.status, `promtool test rules (${pack}, ${profile}, ${setName}):\n${test.output}`).toBe(0);
     });
+  });
+
+  // The hours-long tests run every 5 minutes (X.long.test.yml, see their headers): each still fails
+  // when the rule it covers is broken. Checked by hand against the same tests at 1m: the same 24
+  // rule mutations caught, the same missed.
+  const mutations: { pack: AlertPackName; rules: string; test: string; what: string; from: RegExp; to: (m: string, keep: string) => string }[] = [
+    { pack: 'app', rules: 'red.rules.yml', test: 'red.long.test.yml', what: 'slow burn threshold far below the SLO', from: /(error_ratio_rate(?:6h|30m) > )[\d.e-]+/g, to: (_m, keep) => `${keep}0.000001` },
+    { pack: 'app', rules: 'red.rules.yml', test: 'red.long.test.yml', what: 'the 6h ratio drops jobs without errors', from: /(rate\(http_requests_total\[6h\]\)\) \* 0)$/m, to: (_m, keep) => `${keep} > 1` },
+    { pack: 'stack', rules: 'prometheus.rules.yml', test: 'prometheus.long.test.yml', what: 'compactions alert after 1h instead of 4h', from: /(compactions_failed_total\[3h\]\) > 0\n\s+for: )4h/, to: (_m, keep) => `${keep}1h` },
+    { pack: 'stack', rules: 'prometheus.rules.yml', test: 'prometheus.long.test.yml', what: 'head truncations alert after 1h25m instead of 1h', from: /(head_truncations_failed_total\[3h\]\) > 0\n\s+for: )1h/, to: (_m, keep) => `${keep}1h25m` },
+  ];
+  it.each(mutations)('$pack/$test fails when the rule is broken: $what', ({ pack, rules, test, from, to }) => {
+    const dir = mkdtempSync(join(tmp, 'mutation-'));
+    const original = substituted(pack, rules, defaults);
+    const broken = original.replace(from, to);
+    expect(broken, 'the mutation applies').not.toBe(original);
+    writeFileSync(join(dir, test), substituted(pack, test, defaults));
+    writeFileSync(join(dir, rules), original);
+    expect(run(PROMTOOL, ['test', 'rules', test], dir).status, 'passes on the real rule').toBe(0);
+    writeFileSync(join(dir, rules), broken);
+    const r = run(PROMTOOL, ['test', 'rules', test], dir);
+    expect(r.status, r.output).toBe(1);
+    expect(r.output).toContain('FAILED');
   });
 });
 
@@ -422,7 +458,7 @@ describe('counts', () => {
             names.add(r.alert);
           } else records++;
         }
-        for (const t of parsedTests(pack, testFileOf(f)).tests) cases += (t.alert_rule_test?.length ?? 0) + (t.promql_expr_test?.length ?? 0);
+        for (const t of testFilesOf(pack, f).flatMap((tf) => parsedTests(pack, tf).tests)) cases += (t.alert_rule_test?.length ?? 0) + (t.promql_expr_test?.length ?? 0);
       }
       return { pack, alerts: names.size, 'alert rules': alertRules, 'recording rules': records, 'test cases': cases };
     });

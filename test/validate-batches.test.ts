@@ -3,7 +3,7 @@
 // exactly the output a lone promtool run of that file gives. Real promtool, amtool, docker compose
 // on a full rendered stack (the nvidia-remote-write golden tree).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,8 +44,10 @@ describe.skipIf(missing.length > 0)('batched promtool runs (real tools)', () => 
     expect(failed(report.checks)).toEqual([]);
     const rules = report.checks.filter((c) => c.name === 'promtool check rules').map((c) => c.file);
     const tests = report.checks.filter((c) => c.name === 'promtool test rules').map((c) => c.file);
-    expect(rules).toHaveLength(14);
-    expect(tests).toEqual(rules.map((f) => f!.replace('/rules/', '/tests/').replace('.rules.yml', '.test.yml')));
+    const listed = (sub: string) => readdirSync(path.join(GOLDEN, 'prometheus', sub)).map((f) => `prometheus/${sub}/${f}`);
+    expect(rules).toEqual(listed('rules'));
+    expect(tests).toEqual(listed('tests'));
+    expect(rules.length).toBeGreaterThan(10);
     for (const c of report.checks.filter((x) => x.name === 'promtool check rules')) expect(c.detail).toMatch(/^SUCCESS: \d+ rules found$/);
     for (const c of report.checks.filter((x) => x.name === 'promtool test rules')) expect(c.detail).toBe('SUCCESS');
     expect(runner.lines.filter((l) => l.startsWith('promtool check rules'))).toHaveLength(1);
