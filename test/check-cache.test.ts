@@ -77,6 +77,11 @@ describe.skipIf(missing.length > 0)('check cache (real tools)', () => {
       'promtool check rules prometheus/rules/host-node.rules.yml',
       'promtool test rules prometheus/tests/host-node.test.yml',
     ]);
+    // obsctl's own checks likewise: the PromQL of that file is parsed again, nothing else.
+    expect(report.checks.filter((c) => !TOOL_CHECKS.includes(c.name) && !c.cached).map((c) => `${c.name} ${c.file}`).sort()).toEqual([
+      'prometheus rule_files prometheus/prometheus.yml', // in process and cheap: never kept
+      'promql parse prometheus/rules/host-node.rules.yml',
+    ]);
   });
 
   it('a failing check is never kept: run again and shown again', async () => {
@@ -123,7 +128,7 @@ describe.skipIf(missing.length > 0)('check cache (real tools)', () => {
       'promtool check rules prometheus/rules/gpu-temperature.rules.yml',
       'promtool test rules prometheus/tests/gpu-temperature.test.yml',
     ]);
-    expect(report.checks.filter((c) => c.cached).map((c) => c.name).sort()).toEqual(['amtool check-config', 'docker compose config']);
+    expect(report.checks.filter((c) => c.cached).map((c) => c.name).sort()).toEqual(['amtool check-config', 'compose schema', 'docker compose config', 'promql parse', 'promql parse']);
   });
 });
 

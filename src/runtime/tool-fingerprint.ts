@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const stamp = (file: string) => {
+export const fileStamp = (file: string): string | undefined => {
   try {
     const s = fs.statSync(file);
     if (!s.isFile()) return undefined;
@@ -24,7 +24,7 @@ export type StampedTool = 'promtool' | 'amtool' | 'docker' | 'docker-compose';
 function onPathStamp(name: string, env: NodeJS.ProcessEnv): string | undefined {
   const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
   for (const d of dirs) {
-    const s = stamp(path.join(d, name));
+    const s = fileStamp(path.join(d, name));
     if (s) return s;
   }
   return undefined;
@@ -34,7 +34,7 @@ function onPathStamp(name: string, env: NodeJS.ProcessEnv): string | undefined {
 function composePluginStamp(env: NodeJS.ProcessEnv): string | undefined {
   const pluginDirs = [path.join(env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'), 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
   for (const d of pluginDirs) {
-    const s = stamp(path.join(d, 'docker-compose'));
+    const s = fileStamp(path.join(d, 'docker-compose'));
     if (s) return s;
   }
   return undefined;

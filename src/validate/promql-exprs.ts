@@ -26,6 +26,16 @@ function checkExpressions(file: string, exprs: LocatedExpr[]): Check {
 }
 
 async function fileCheck(ctx: ValidateContext, file: string, kind: 'rules' | 'dashboard'): Promise<Check> {
+  // Parsing every expression is CPU on obsctl's own thread: a pass on the same bytes is kept.
+  const key = await ctx.checkKey('obsctl', [PROMQL_PARSE, kind], [file]);
+  const kept = await ctx.cachedPass(key, PROMQL_PARSE, file);
+  if (kept) return kept;
+  const check = await parsedFileCheck(ctx, file, kind);
+  await ctx.keep(key, check);
+  return check;
+}
+
+async function parsedFileCheck(ctx: ValidateContext, file: string, kind: 'rules' | 'dashboard'): Promise<Check> {
   let doc: unknown;
   try {
     const text = await readText(ctx.root, file);
