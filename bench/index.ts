@@ -41,26 +41,41 @@ if (!skip.has('stack')) for (const g of stackGoals(Math.max(3, Math.ceil(rounds 
 if (!skip.has('fleet')) for (const g of await fleetGoals(rounds)) report(g);
 
 // Any config up to the size limit in <= 2 s and <= 300 MB: bench/hostile-input.ts measures it (its
-// own process, median of HOSTILE_ROUNDS) and prints one JSON line, read here. Both yardsticks are
-// shown; PASS/MISS is the relative one (<= 5x a trivial render's CPU in the same run: machine-
-// independent) with the memory goal; the absolute figure is the issue's 2 s / 300 MB on this machine.
+// own process, median of HOSTILE_ROUNDS) and prints one JSON line, read here. PASS/MISS: the worst
+// input's CPU time scaled to the CI machine by a fixed workload (bench/calibration.mjs) <= 2 s, and
+// <= 300 MB; the unscaled time and the ratio to a trivial render are shown beside it.
 if (!skip.has('hostile')) {
   const out = run(process.execPath, ['--import', 'tsx', path.join(repo, 'bench', 'hostile-input.ts')], { cwd: repo, env: { ...process.env, HOSTILE_ROUNDS: process.env.HOSTILE_ROUNDS ?? '3' } });
   const line = out.split('\n').find((l) => l.startsWith('{"bench":"hostile-input"'));
-  const r = line ? (JSON.parse(line) as { pass: boolean; absolutePass: boolean; goal: { cpuMs: number; rssMB: number; maxRatio: number }; trivialCpuMs: number; maxRatio: number; worstInput: string; maxCpuMs: number; maxRssMB: number; rows: { input: string; ok: boolean; cpuMinMs: number; cpuMaxMs: number }[] }) : undefined;
-  if (!r) report(notMeasured('configs up to the size limit', 'ratio', 5, `not measured: bench/hostile-input.ts printed no result line`));
+  const r = line
+    ? (JSON.parse(line) as {
+        pass: boolean;
+        absolutePass: boolean;
+        goal: { cpuMs: number; rssMB: number; trivialRenderRatio: number };
+        budgetMs: number;
+        trivialCpuMs: number;
+        maxRatio: number;
+        worstInput: string;
+        maxCpuMs: number;
+        maxCiCpuMs: number;
+        maxRssMB: number;
+        rows: { input: string; ok: boolean; cpuMinMs: number; cpuMaxMs: number }[];
+      })
+    : undefined;
+  if (!r) report(notMeasured('configs up to the size limit', 'seconds', 2, 'not measured: bench/hostile-input.ts printed no result line'));
   else {
     const worst = r.rows.find((x) => x.input === r.worstInput)!;
     const over = r.rows.filter((x) => !x.ok).map((x) => x.input);
     report({
       name: 'configs up to the size limit',
-      kind: 'ratio',
-      limit: r.goal.maxRatio,
-      value: r.maxRatio,
+      kind: 'seconds',
+      limit: r.goal.cpuMs / 1000,
+      value: r.maxCiCpuMs / 1000,
       status: r.pass ? 'PASS' : 'MISS',
       detail:
-        `relative: worst ${r.maxRatio.toFixed(1)}x a trivial render (${r.trivialCpuMs} ms CPU; goal <= ${r.goal.maxRatio}x)${over.length ? `, ${over.length}/${r.rows.length} inputs over: ${over.join(', ')}` : `, ${r.rows.length} inputs`}; ` +
-        `absolute: worst ${r.worstInput} ${r.maxCpuMs} ms CPU (${worst.cpuMinMs}-${worst.cpuMaxMs}), ${r.maxRssMB} MB peak (the issue: <= ${r.goal.cpuMs} ms, <= ${r.goal.rssMB} MB: ${r.absolutePass ? 'within' : 'OVER'}); bench/hostile-input.ts`,
+        `worst ${r.worstInput}: ${r.maxCpuMs} ms CPU (${worst.cpuMinMs}-${worst.cpuMaxMs}) here = ${r.maxCiCpuMs} ms on the CI machine (goal <= ${r.goal.cpuMs} ms = ${r.budgetMs} ms here), ${r.maxRssMB} MB peak (goal <= ${r.goal.rssMB})` +
+        `${over.length ? `; over: ${over.join(', ')}` : `; ${r.rows.length} inputs`}; unscaled ${r.absolutePass ? 'within' : 'OVER'} ${r.goal.cpuMs} ms; ` +
+        `not judged: ${r.maxRatio.toFixed(1)}x a trivial render (${r.trivialCpuMs} ms; the former line was ${r.goal.trivialRenderRatio}x); bench/hostile-input.ts`,
     });
   }
 }

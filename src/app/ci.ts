@@ -32,7 +32,9 @@ export async function ci(ports: Ports, loaded: LoadedConfig, options: CiOptions)
   const step = options.onStep ?? (() => undefined);
   // No GPU on a CI runner: simulate the configured profile (generic NVIDIA when it is auto/none).
   const simulateGpu = options.simulateGpu ?? (loaded.config.gpu === 'gb10' ? 'gb10' : 'nvidia');
-  const target = { simulateGpu, ...(options.host ? { host: options.host } : {}) };
+  // Rendered for the engine that will run it (healthcheck start_interval from Engine 25), as `up` does.
+  const apiVersion = (await ports.engineIfAvailable())?.apiVersion;
+  const target = { simulateGpu, ...(options.host ? { host: options.host } : {}), ...(apiVersion ? { engineApiVersion: apiVersion } : {}) };
   const checks: VerifyCheck[] = [];
   step('render + validate --strict');
   const stack = await prepareStack(ports, loaded, target);

@@ -63,7 +63,11 @@ export async function applyDiscovered(
   const describe = Object.entries(found).map(([h, c]) => `${h}: ${c.fields.length} fields`).join(', ');
   if (sameCapabilities(before, found)) return { status: 'unchanged', detail: describe };
   const host = stack.result.manifest.host;
-  const again = await prepareStack(ports, loaded, { ...(options.simulateGpu !== undefined ? { simulateGpu: options.simulateGpu } : {}), ...(host ? { host } : {}) });
+  const again = await prepareStack(ports, loaded, {
+    ...(options.simulateGpu !== undefined ? { simulateGpu: options.simulateGpu } : {}),
+    ...(host ? { host } : {}),
+    ...(stack.engineApiVersion ? { engineApiVersion: stack.engineApiVersion } : {}),
+  });
   const plan = planWrite(stackDir, again.result.files);
   const changed = [...plan.create, ...plan.update, ...plan.remove];
   if (changed.length === 0) return { status: 'unchanged', detail: describe };

@@ -8,6 +8,7 @@ import { render, type RenderResult } from '../render/index.js';
 import { projectName } from '../render/inventory.js';
 import { resolveProfile, type GpuProfile, type RenderOptions } from '../render/profile.js';
 import { describeGpu, simulatorCapabilities } from '../render/capabilities.js';
+import { startIntervalSupported } from '../render/compose.js';
 import type { GpuDetection } from '../runtime/gpu-detect.js';
 import { resolveSimulation } from '../runtime/gpu-recording.js';
 import { readImageLock } from '../runtime/image-lock.js';
@@ -21,6 +22,11 @@ export interface StackOptions {
   /** --simulate-gpu: true (nvidia), a profile name, or a recording FILE (from `obsctl gpu record`). */
   simulateGpu?: string | boolean;
   host?: string;
+  /**
+   * The Engine API version of the engine that will run the stack (`up`, `plan`, `ci` connect
+   * first): from 1.44 (Engine 25) healthchecks get a 1 s start_interval. Absent: left out.
+   */
+  engineApiVersion?: string;
 }
 
 export interface PreparedStack {
@@ -33,6 +39,8 @@ export interface PreparedStack {
   project: string;
   /** Where `up` keeps this stack: .obsctl/stack beside obsctl.yaml. */
   dir: string;
+  /** What it was rendered for (StackOptions.engineApiVersion): a re-render after discovery keeps it. */
+  engineApiVersion?: string;
   /**
    * Keeps this render for the next run (render-memo.ts). A first `up` renders before the state
    * directory exists, so nothing was kept: it calls this once it has written the stack, and the
@@ -105,8 +113,9 @@ export async function prepareStack(ports: Pick<Ports, 'detectGpu' | 'rootMountIs
     ...(gpuCapabilities ? { gpuCapabilities } : {}),
     ...(recording ? { simulateGpuRecording: recording.text } : {}),
     ...(imageLock ? { imageLock } : {}),
+    ...(startIntervalSupported(options.engineApiVersion) ? { healthcheckStartInterval: true } : {}),
   };
   const result = memoizedRender(stateDir(loaded.dir), loaded.config, renderOptions, content, () => render(loaded.config, renderOptions, content));
   const remember = () => void memoizedRender(stateDir(loaded.dir), loaded.config, renderOptions, content, () => result);
-  return { result, profile, ...(detection ? { detection } : {}), notes, ...(host ? { host } : {}), project: result.manifest.project, dir: stackDir(loaded.dir), remember };
+  return { result, profile, ...(detection ? { detection } : {}), notes, ...(host ? { host } : {}), project: result.manifest.project, dir: stackDir(loaded.dir), remember, ...(options.engineApiVersion ? { engineApiVersion: options.engineApiVersion } : {}) };
 }

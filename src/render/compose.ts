@@ -25,11 +25,12 @@ export interface Service {
   network_mode?: string;
   labels?: Record<string, string>;
   command?: string[];
-  healthcheck?: { test: string[]; interval: string; start_period: string; timeout?: string; retries?: number };
+  healthcheck?: { test: string[]; interval: string; start_period: string; start_interval?: string; timeout?: string; retries?: number };
   [key: string]: unknown;
 }
 
-// A 5 s interval: `up --wait` sees healthy within seconds (start_interval needs Engine 25+).
+// A 5 s interval: `up --wait` sees healthy within seconds; on Engine 25+ start_interval makes it 1 s
+// while the container starts (RenderOptions.healthcheckStartInterval).
 export const wgetCheck = (url: string) => ({
   test: ['CMD', 'wget', '-q', '-O', '/dev/null', url],
   interval: '5s',
@@ -37,6 +38,20 @@ export const wgetCheck = (url: string) => ({
   retries: 5,
   start_period: '30s',
 });
+
+/**
+ * Healthcheck `start_interval` needs Engine 25, API 1.44: Compose refuses to create a container
+ * with it on an older engine ("can't set healthcheck.start_interval as feature require Docker
+ * Engine v25 or later", Engine 20.10 here).
+ */
+export function startIntervalSupported(apiVersion: string | undefined): boolean {
+  const [major = 0, minor = 0] = (apiVersion ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  return major > 1 || (major === 1 && minor >= 44);
+}
+
+/** Probes every second while the container starts, where the engine supports it (RenderOptions). */
+const startInterval = (s: Service, options: RenderOptions): Service =>
+  options.healthcheckStartInterval && s.healthcheck ? { ...s, healthcheck: { ...s.healthcheck, start_interval: '1s' } } : s;
 
 export function base(config: Config, service: Parameters<typeof imageFor>[1], secrets: StackSecret[]): Service {
   const names = secretsFor(secrets, service);
@@ -256,7 +271,7 @@ export function renderCompose(config: Config, options: RenderOptions, secrets: S
   const ha = isHaCentral(config, place);
   if (ha) Object.assign(built, haServices(config, place, built, secrets));
   // Least privilege, limits and log rotation: the same for every service, integrations included (src/render/hardening.ts).
-  const services = Object.fromEntries(Object.entries(built).map(([name, s]) => [name, harden(name, s, config)]));
+  const services = Object.fromEntries(Object.entries(built).map(([name, s]) => [name, startInterval(harden(name, s, config), options)]));
   const volumes: Record<string, object> = full ? { 'prometheus-data': {}, 'alertmanager-data': {}, ...integrationVolumes(config) } : agent ? { 'prometheus-data': {} } : {};
   if (config.grafana.enabled && full) volumes['grafana-data'] = {};
   if (receiverOn(config, place)) volumes[`${receiverService}-data`] = {};

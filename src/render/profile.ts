@@ -32,6 +32,13 @@ export interface RenderOptions {
   gpuCapabilities?: Record<string, GpuCapabilities>;
   /** With simulateGpu: a recorded dcgm-exporter /metrics output to replay instead of the built-in T4. */
   simulateGpuRecording?: string;
+  /**
+   * The engine that runs the stack supports healthcheck `start_interval` (Engine 25+): health is
+   * probed every second while a container starts, so `up --wait` returns as soon as it is ready
+   * rather than after the first 5 s interval. Older engines refuse the key, so it is only rendered
+   * when the engine `up` talks to says so (left out by `render` without an engine).
+   */
+  healthcheckStartInterval?: boolean;
 }
 
 export function resolveProfile(config: Config, detected: GpuProfile): GpuProfile {

@@ -47,7 +47,10 @@ export interface ContainerRuntimeConfig {
 }
 
 export interface Engine {
+  /** Connects (GET /version): afterwards apiVersion says which Engine API the engine speaks. */
   ping(): Promise<void>;
+  /** The Engine API version once ping answered (1.41 is Engine 20.10; 1.44 Engine 25). */
+  readonly apiVersion?: string;
   runtimeConfig(id: string): Promise<ContainerRuntimeConfig>;
   /** OOM kills of the project's containers the engine recorded since a time (unix seconds). */
   oomEvents(project: string, sinceSeconds: number): Promise<{ service: string; time: number }[]>;
@@ -81,8 +84,11 @@ export class DockerodeEngine implements Engine {
     this.docker = docker;
   }
 
+  apiVersion?: string;
+
+  // GET /version rather than /_ping: the same one round trip, and it says what the engine supports.
   async ping(): Promise<void> {
-    await this.docker.ping();
+    this.apiVersion = (await this.docker.version()).ApiVersion;
   }
 
   async info(): Promise<EngineInfo> {

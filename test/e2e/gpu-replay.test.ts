@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIntervalSupported } from '../../src/render/compose.js';
 import { DockerodeEngine } from '../../src/runtime/engine.js';
 import { dcgmFixtureDir } from '../helpers/shared.js';
 import { buildOnce, dockerUnavailable, editConfig, freePort, obsctl, promQuery, repoRoot, skipOrFail, stackPorts, tempProject, testImages, useTestStack } from './harness.js';
@@ -98,6 +99,11 @@ describe.skipIf(Boolean(reason))('up --simulate-gpu=FILE then verify, for every 
     const full = await engine.projectContainers(project);
     expect(brief.map((c) => [c.service, c.state, c.health])).toEqual(full.map((c) => [c.service, c.state, c.health]));
     expect(brief.filter((c) => c.health === 'healthy').length).toBeGreaterThan(2);
+    // `up` rendered for the engine it talked to: start_interval only where the engine takes it.
+    await engine.ping();
+    expect(engine.apiVersion).toMatch(/^\d+\.\d+$/);
+    const compose = fs.readFileSync(path.join(dir, '.obsctl', 'stack', 'compose.yaml'), 'utf8');
+    expect(compose.includes('start_interval: 1s'), `Engine API ${engine.apiVersion}`).toBe(startIntervalSupported(engine.apiVersion));
     for (const d of dashboards) expect(d.status, `${d.name}: ${d.reason}`).toBe('pass');
   }, 300_000);
 });

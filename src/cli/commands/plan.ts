@@ -16,7 +16,9 @@ export interface PlanFlags {
 export async function planCommand(flags: PlanFlags): Promise<number> {
   const ports = realPorts({ json: true });
   const loaded = loadConfig(flags.config, { checkSecrets: false }, ports.readText);
-  const stack = await prepareStack(ports, loaded, flags);
+  // Rendered for this engine, as `up` renders it (healthcheck start_interval from Engine 25).
+  const engine = await ports.engine();
+  const stack = await prepareStack(ports, loaded, { ...flags, ...(engine.apiVersion ? { engineApiVersion: engine.apiVersion } : {}) });
   const plan = await planUp(ports, loaded, stack, flags);
   const changes = hasChanges(plan);
   const services = plan.services.filter((s) => s.action !== 'keep');

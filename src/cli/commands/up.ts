@@ -23,7 +23,9 @@ export async function upCommand(flags: UpFlags): Promise<number> {
   const loaded = loadConfig(flags.config, { checkSecrets: false }, ports.readText);
   checkSecrets(loaded, ports.env);
   for (const w of loaded.warnings) err(color.yellow(w));
-  const stack = await prepareStack(ports, loaded, flags);
+  // Connected first: the stack is rendered for this engine (healthcheck start_interval from Engine 25).
+  const engine = await ports.engine();
+  const stack = await prepareStack(ports, loaded, { ...flags, ...(engine.apiVersion ? { engineApiVersion: engine.apiVersion } : {}) });
   for (const n of stack.notes) ports.out.info(color.dim(n));
   const s = await up(ports, loaded, stack, flags);
   if (flags.json) {
