@@ -2,11 +2,12 @@
 // same bytes with the same tool is not run again, in any directory; anything a check reads that
 // changes, or another tool, runs it again; failures are never kept; a damaged cache only costs a
 // validation.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPath } from '../src/validate/versions.js';
+import { KEEP_UNUSED_MS } from '../src/validate/check-cache.js';
 import { createExecaToolRunner, dirCheckCache, userCheckCache, validateStack, type Check, type ToolRunner } from '../src/validate/index.js';
 import { missingTools, requireToolsInCi } from './helpers/tools.js';
 
@@ -147,6 +148,29 @@ describe('userCheckCache: where the cache lives', () => {
       'xdg/obsctl/checks/ab/ab12.json',
     ]);
     expect(userCheckCache({ OBSCTL_CACHE_DIR: '', HOME: base })).toBeUndefined();
+  });
+
+  it('prune drops entries unused for a month and dead half-writes, at most once a day; a read counts as use', async () => {
+    const root = fresh('prune');
+    const cache = dirCheckCache(root);
+    const now = Date.now();
+    const old = new Date(now - KEEP_UNUSED_MS - 60_000);
+    for (const key of ['aa01', 'aa02', 'bb03']) await cache.put(key, { status: 'pass' });
+    const entry = (key: string) => path.join(root, key.slice(0, 2), `${key}.json`);
+    for (const key of ['aa01', 'aa02', 'bb03']) utimesSync(entry(key), old, old);
+    writeFileSync(path.join(root, 'bb', 'bb03.json.1.dead.tmp'), '{');
+    utimesSync(path.join(root, 'bb', 'bb03.json.1.dead.tmp'), old, old);
+    expect(await cache.get('aa02')).toEqual({ status: 'pass' }); // used now
+    await new Promise((r) => setTimeout(r, 50)); // the touch of get() is not awaited
+    await cache.prune!(now);
+    expect(['aa01', 'aa02', 'bb03'].filter((k) => existsSync(entry(k)))).toEqual(['aa02']);
+    expect(readdirSync(path.join(root, 'bb'))).toEqual([]);
+    // within a day of the last prune nothing is looked at
+    utimesSync(entry('aa02'), old, old);
+    await cache.prune!(now + 60_000);
+    expect(existsSync(entry('aa02'))).toBe(true);
+    await cache.prune!(now + 2 * 86_400_000);
+    expect(existsSync(entry('aa02'))).toBe(false);
   });
 
   it('the tests run with a cache of their own, not the home directory', () => {

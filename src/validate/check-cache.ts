@@ -7,7 +7,7 @@
 // rename, so concurrent obsctl runs never see half a file; anything unreadable is a miss: a damaged
 // cache costs only a validation.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +24,13 @@ export interface CheckCache {
   tool(id: CheckTool): string | undefined;
   get(key: string): Promise<unknown>;
   put(key: string, value: unknown): Promise<void>;
+  /** Drops entries no run has used for a month; at most once a day, so it costs one stat. */
+  prune?(now?: number): Promise<void>;
 }
+
+const DAY = 86_400_000;
+/** Entries not read or written for this long go (one per check of each stack content ever seen). */
+export const KEEP_UNUSED_MS = 30 * DAY;
 
 /** Bump when what a key means changes (the way a check runs or reads its files). */
 const FORMAT = 'obsctl check cache 1';
@@ -72,9 +78,37 @@ export function dirCheckCache(dir: string, env: NodeJS.ProcessEnv = process.env)
     },
     async get(key) {
       try {
-        return JSON.parse(await readFile(file(key), 'utf8')) as unknown;
+        const value = JSON.parse(await readFile(file(key), 'utf8')) as unknown;
+        const now = new Date();
+        void utimes(file(key), now, now).catch(() => undefined); // used: kept by prune()
+        return value;
       } catch {
         return undefined;
+      }
+    },
+    async prune(now = Date.now()) {
+      const marker = path.join(dir, 'pruned');
+      try {
+        if (now - (await stat(marker)).mtimeMs < DAY) return;
+      } catch {
+        /* never pruned */
+      }
+      try {
+        await mkdir(dir, { recursive: true });
+        await writeFile(marker, '');
+        await utimes(marker, new Date(now), new Date(now));
+        for (const sub of await readdir(dir)) {
+          if (sub === 'pruned') continue;
+          const names = await readdir(path.join(dir, sub)).catch(() => [] as string[]);
+          for (const name of names) {
+            const f = path.join(dir, sub, name);
+            const age = now - (await stat(f).catch(() => ({ mtimeMs: now }))).mtimeMs;
+            // Half-written files of a run that died, or entries nothing used for a month.
+            if (age > KEEP_UNUSED_MS || (name.endsWith('.tmp') && age > DAY)) await unlink(f).catch(() => undefined);
+          }
+        }
+      } catch {
+        // A cache that cannot be pruned still works.
       }
     },
     async put(key, value) {

@@ -43,6 +43,7 @@ export async function validateStack(dir: string, opts: ValidateOptions): Promise
     ...(alertmanager ? [amtoolChecks(ctx)] : []),
   ]);
   const versions = await toolVersions(ctx, await ctx.probed());
+  await opts.cache?.prune?.();
   const checks = [...groups.flat(), ...versions.checks];
   return { ok: checks.every((c) => c.status !== 'fail'), checks, tools: versions.tools, warnings: versions.warnings };
 }
