@@ -42,6 +42,8 @@ export function stackGoals(rounds: number): Goal[] {
     const why = 'no Docker engine or no local test images (docker/build-images.sh)';
     return [notMeasured(names.up, 'ratio', 1.2, why), notMeasured(names.upCold, 'ratio', 1.2, why), notMeasured(names.noChange, 'seconds', 1, why), notMeasured(names.verify, 'seconds', 1, why)];
   }
+  // Also when a round throws (a port in use, a failed up): the cache dir goes with the process.
+  process.once('exit', () => fs.rmSync(cacheDir, { recursive: true, force: true }));
   const ups: number[] = [];
   const upsCold: number[] = [];
   const plains: number[] = [];
