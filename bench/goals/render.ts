@@ -11,7 +11,7 @@ export function renderGoal(rounds: number): Goal {
   try {
     const out = path.join(dir, 'out');
     const render = () => run(node, [bin, 'render', '--out', out], { cwd: dir });
-    render(); // the files compose reads; also fills Node's compile cache, as any earlier run would have
+    render(); // the files compose reads; also fills Node's compile cache and the render bundle's code cache (src/cli/render-bundle.ts), as any earlier run would have
     const compose = () => run('docker', ['compose', '-f', path.join(out, 'compose.yaml'), 'config', '-q'], { env: { ...process.env, OBSCTL_SECRET_GRAFANA_ADMIN_PASSWORD: 'x' } });
     try {
       compose();
