@@ -29,7 +29,10 @@ const hostAddress = (i: number) => `${net}.${100 + i}`; // i = 1..100; Docker's 
 const hostName = (i: number) => `gpu-${String(i).padStart(3, '0')}`;
 const labels = (i: number) => ({ rack: `r${Math.ceil(i / 10)}`, site: 'bench' });
 const ports = { prometheus: 29190, alertmanager: 29193, grafana: 23001, webhook: 29196, centralNode: 29200 };
-const env = { ...process.env, NO_COLOR: '1' };
+// Its own check cache (src/validate/check-cache.ts), removed after the run: a bench leaves nothing
+// in the user's ~/.cache/obsctl.
+const cacheDir = path.join(os.tmpdir(), `obsctl-bench-fleet-cache-${process.pid}`);
+const env = { ...process.env, NO_COLOR: '1', OBSCTL_CACHE_DIR: cacheDir };
 const goalName = { pull: 'verify with a 100-host inventory', agent: 'verify with a 100-host agent fleet' };
 
 /** Names of one mode's run: its own Compose project, so a run never meets another's leftovers. */
@@ -240,6 +243,7 @@ async function fleetGoal(mode: Mode, rounds: number): Promise<Goal> {
       /* never up */
     }
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 }
 
