@@ -71,7 +71,20 @@ export function rulesForCapabilities(files: Map<string, string>, fields: Iterabl
   // or test file mentions anywhere is reported, so nothing can be dropped.
   const texts = [...files].filter(([p]) => p.startsWith('prometheus/rules/') || p.startsWith('prometheus/tests/')).map(([, t]) => t);
   if (texts.every((t) => fieldsIn(t).every(has))) return { files: out, droppedAlerts: [] };
-  const ruleDocs = new Map([...files].filter(([p]) => p.startsWith('prometheus/rules/')).map(([p, t]) => [p, parseDocument(t)]));
+  // Only files that can change are parsed: those naming an absent field, then those naming a
+  // record that is dropped (until no more are), and below the tests that name either, a dropped
+  // alert or a removed rule file. A plain text search over-selects (a name inside a comment),
+  // never under-selects; a parsed file that needs no change is left as it was.
+  const absent = [...new Set(texts.flatMap((t) => [...fieldsIn(t), ...[...t.matchAll(/DCGM_(?:FI|EXP)_[A-Z0-9_]+/g)].map((m) => m[0])]))].filter((f) => !has(f));
+  const names = (t: string, list: Iterable<string>) => [...list].some((n) => t.includes(n));
+  const ruleTexts = [...files].filter(([p]) => p.startsWith('prometheus/rules/'));
+  const ruleDocs = new Map(ruleTexts.filter(([, t]) => names(t, absent)).map(([p, t]) => [p, parseDocument(t)]));
+  for (let more = true; more; ) {
+    const { records: dropping } = droppedRules([...ruleDocs.values()], has);
+    const next = ruleTexts.filter(([p, t]) => !ruleDocs.has(p) && names(t, dropping));
+    for (const [p, t] of next) ruleDocs.set(p, parseDocument(t));
+    more = next.length > 0;
+  }
   const rewritten = new Set<string>();
   for (const [p, doc] of ruleDocs) {
     for (const group of (doc.get('groups') as YAMLSeq | undefined)?.items ?? []) {
@@ -115,10 +128,12 @@ export function rulesForCapabilities(files: Map<string, string>, fields: Iterabl
   }
   const gone = [...alerts].filter((a) => !stillDefined.has(a)).sort();
   const goneSet = new Set(gone);
+  const removedRuleFiles = [...ruleDocs.keys()].filter((p) => !out.has(p)).map((p) => p.slice('prometheus/rules/'.length));
   for (const [p, text] of files) {
     if (!p.startsWith('prometheus/tests/')) continue;
-    const ruleFiles = (parseDocument(text).get('rule_files') as YAMLSeq | undefined)?.items.map(String) ?? [];
+    if (!names(text, [...absent, ...records, ...gone, ...removedRuleFiles])) continue;
     const doc = parseDocument(text);
+    const ruleFiles = (doc.get('rule_files') as YAMLSeq | undefined)?.items.map(String) ?? [];
     const tests = doc.get('tests') as YAMLSeq | undefined;
     if (!tests || !isSeq(tests)) continue;
     // A test whose rule file was removed entirely cannot load it.
