@@ -31,12 +31,19 @@ export interface Report {
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
 
+/**
+ * survivors.yml: `equivalent:` mutants that cannot change what the alert does (with why), and
+ * `uncovered:` real regressions no test catches yet (with what a test would need): a known debt,
+ * listed so the check fails on any new one. Both map mutant id -> reason.
+ */
 export function acceptedSurvivors(file = join(here, 'survivors.yml')): Map<string, string> {
-  const parsed = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  const parsed = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, Record<string, unknown> | null>;
   const out = new Map<string, string>();
-  for (const [id, reason] of Object.entries(parsed)) {
-    if (typeof reason !== 'string' || !reason.trim()) throw new Error(`${file}: ${id}: give the reason this mutant may survive`);
-    out.set(id, reason);
+  for (const section of ['equivalent', 'uncovered'] as const) {
+    for (const [id, reason] of Object.entries(parsed[section] ?? {})) {
+      if (typeof reason !== 'string' || !reason.trim()) throw new Error(`${file}: ${section}: ${id}: give the reason this mutant may survive`);
+      out.set(id, `${section}: ${reason}`);
+    }
   }
   return out;
 }
@@ -72,7 +79,11 @@ export async function mutationReport(opts: { promtool?: string; only?: string; c
 }
 
 export function formatReport(r: Report): string {
-  const lines = [`rule mutation: ${r.mutants} mutants, ${r.killed} killed, ${r.survivors.length} survived (${r.survivors.length - r.unexpected.length} accepted in survivors.yml), ${r.seconds.toFixed(1)} s`];
+  const count = (section: string): number => r.survivors.filter((x) => x.reason?.startsWith(`${section}:`)).length;
+  const lines = [
+    `rule mutation: ${r.mutants} mutants, ${r.killed} killed, ${r.survivors.length} survived ` +
+      `(${count('equivalent')} equivalent, ${count('uncovered')} known uncovered, ${r.unexpected.length} new), ${r.seconds.toFixed(1)} s`,
+  ];
   for (const f of r.brokenOriginals) lines.push(`  BROKEN: the unmutated tests of alerts/${f} fail; fix them first`);
   for (const id of r.unexpected) lines.push(`  SURVIVED (no test catches it): ${id}`);
   for (const id of r.stale) lines.push(`  STALE survivors.yml entry (killed now, or no such mutant): ${id}`);
