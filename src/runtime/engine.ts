@@ -112,7 +112,7 @@ export class DockerodeEngine implements Engine {
   /**
    * GET /containers/json (unversioned: every engine answers it) through dockerode's own transport
    * (DOCKER_HOST, TLS, SSH), kept as a stream so the response's headers can be read: the engine
-   * writes its API version in API-Version on every answer (Engine 1.25 and newer).
+   * writes its API version in API-Version on every answer (API 1.25 and newer).
    */
   private async listContainers(filters: Record<string, string[]>): Promise<Docker.ContainerInfo[]> {
     const options = { path: '/containers/json?', method: 'GET', options: { all: true, filters }, isStream: true, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } };
