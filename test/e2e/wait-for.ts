@@ -15,10 +15,10 @@ function show(v: unknown): string {
 
 /**
  * Calls fn every everyMs until it returns something truthy, which it returns. fn tells what it
- * looked at with saw(x) (the query result, the alerts, the screen); on timeout the error carries
+ * looked at with saw(x), which returns x (the query result, the alerts, the screen); on timeout the error carries
  * the last of those, the last try's value and the last error.
  */
-export async function waitFor<T>(what: string, fn: (saw: (seen: unknown) => void) => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 1000): Promise<T> {
+export async function waitFor<T>(what: string, fn: (saw: <V>(seen: V) => V) => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 1000): Promise<T> {
   const started = Date.now();
   const deadline = started + timeoutMs;
   let tries = 0;
@@ -28,7 +28,10 @@ export async function waitFor<T>(what: string, fn: (saw: (seen: unknown) => void
   while (Date.now() < deadline) {
     tries++;
     try {
-      const v = await fn((x) => (seen = { v: x }));
+      const v = await fn((x) => {
+        seen = { v: x };
+        return x;
+      });
       if (v) return v;
       result = { v };
     } catch (e) {
