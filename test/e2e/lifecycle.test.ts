@@ -6,6 +6,8 @@
 // Grafana cannot run here (no image reachable): it is disabled in this stack and said so below.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerodeEngine } from '../../src/runtime/engine.js';
+import { startEngineProxy } from './engine-proxy.js';
 import { AppTarget, buildOnce, dockerUnavailable, editConfig, obsctl, projectLeftovers, promQuery, skipOrFail, stackPorts, tempProject, testImages, useTestStack, waitFor, type StackPorts } from './harness.js';
 
 const reason = await dockerUnavailable();
@@ -67,7 +69,8 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
     expect(temp[0]?.metric.Hostname).toBeUndefined();
     expect((await promQuery(prom, 'node_memory_MemAvailable_bytes')).length).toBe(1);
     expect((await promQuery(prom, 'app_build_info{job="demo-app"}')).length).toBe(1);
-    firstSampleTime = Math.floor(Date.now() / 1000);
+    // Not rounded down: a sample scraped at 10.5 s and seen at 10.7 s is not there at 10 s.
+    firstSampleTime = Date.now() / 1000;
   });
 
   it('plan with no change: exit 0, nothing to do; up again changes nothing: same container ids', async () => {
@@ -78,6 +81,31 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ created: [], recreated: [], reloaded: {} });
     expect(await ids()).toEqual(firstIds);
+  });
+
+  it('a no-change up is one Engine API call and runs no Compose: counted by a proxy in front of the engine', async () => {
+    const proxy = await startEngineProxy();
+    try {
+      const r = await obsctl(dir, ['up', '--simulate-gpu', '--json'], { DOCKER_HOST: proxy.host });
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.json()).toMatchObject({ created: [], recreated: [], reloaded: {} });
+      // The list of the project's containers, nothing else: no /version, no /_ping, no Compose.
+      expect(proxy.calls, proxy.calls.join('\n')).toHaveLength(1);
+      expect(proxy.calls[0]).toMatch(/^GET \/(v[\d.]+\/)?containers\/json\?/);
+      expect(decodeURIComponent(proxy.calls[0]!)).toContain(`com.docker.compose.project=${project}`);
+    } finally {
+      await proxy.close();
+    }
+    expect(await ids()).toEqual(firstIds);
+  });
+
+  it('the one list call says the engine\'s API version, the one GET /version reports (start_interval is rendered from it)', async () => {
+    const engine = new DockerodeEngine();
+    await engine.projectContainers(project, { inspect: false });
+    const listed = engine.apiVersion;
+    await engine.ping();
+    expect(listed).toMatch(/^1\.\d+$/);
+    expect(listed).toBe(engine.apiVersion);
   });
 
   it('a scrape interval and alert threshold change reloads Prometheus in place, keeping its samples', async () => {
@@ -126,6 +154,19 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
     expect(node?.state).toBe('exited');
     const text = await obsctl(dir, ['status']);
     expect(text.stdout).toMatch(/node-exporter\s+exited/);
+  });
+
+  it('up finds the exporter stopped by hand from its one list call and starts it, recreating nothing', async () => {
+    const plan = await obsctl(dir, ['plan', '--simulate-gpu']);
+    expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(1);
+    expect(plan.stdout).toMatch(/^node-exporter: start$/m);
+    const r = await obsctl(dir, ['up', '--simulate-gpu', '--json']);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.json()).toMatchObject({ created: [], recreated: [] });
+    const status = await obsctl(dir, ['status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect((status.json().services as { service: string; state: string }[]).find((s) => s.service === 'node-exporter')?.state).toBe('running');
+    expect(await ids()).toEqual(firstIds);
   });
 
   it('down removes containers but keeps volumes; up finds the first run\'s samples', async () => {
