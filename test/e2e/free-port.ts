@@ -14,6 +14,7 @@ const ours: string[] = [];
 process.once('exit', () => {
   for (const f of ours) fs.rmSync(f, { force: true });
 });
+let swept = false;
 
 /** Ports from 20000 up to just below the ephemeral range (32768 on Linux unless configured). */
 function range(): [number, number] {
@@ -31,9 +32,26 @@ const alive = (pid: number) => {
   }
 };
 
+/** Removes the reservations of processes that are gone (vitest ends its workers without their exit handlers). */
+function sweep(): void {
+  for (const name of fs.readdirSync(reservations)) {
+    const file = path.join(reservations, name);
+    const holder = Number(fs.readFileSync(file, { encoding: 'utf8', flag: 'r' }).trim() || NaN);
+    if (Number.isInteger(holder) && !alive(holder)) fs.rmSync(file, { force: true });
+  }
+}
+
 /** Takes the port's reservation file, or says why not (held by a live process; a dead one's is removed). */
 function reserve(port: number): boolean {
   fs.mkdirSync(reservations, { recursive: true });
+  if (!swept) {
+    swept = true;
+    try {
+      sweep();
+    } catch {
+      // Another process sweeping at the same time removed a file under this one: nothing lost.
+    }
+  }
   const file = path.join(reservations, String(port));
   try {
     fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
