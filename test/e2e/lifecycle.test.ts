@@ -83,9 +83,13 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
     expect(await ids()).toEqual(firstIds);
   });
 
-  it('a no-change up is one Engine API call and runs no Compose: counted by a proxy in front of the engine', async () => {
+  it('a no-change plan and up are one Engine API call each and run no Compose: counted by a proxy in front of the engine', async () => {
     const proxy = await startEngineProxy();
     try {
+      const plan = await obsctl(dir, ['plan', '--simulate-gpu'], { DOCKER_HOST: proxy.host });
+      expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(0);
+      expect(proxy.calls, proxy.calls.join('\n')).toHaveLength(1); // plan starts as up does
+      proxy.reset();
       const r = await obsctl(dir, ['up', '--simulate-gpu', '--json'], { DOCKER_HOST: proxy.host });
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(r.json()).toMatchObject({ created: [], recreated: [], reloaded: {} });
