@@ -18,6 +18,8 @@ if (reason) skipOrFail(reason);
 
 const interval = 5; // seconds between scrapes on the agents
 const outageSeconds = 120; // the issue's 2 minutes
+// On a loaded 2-core CI machine the agents' retry backoff and the backlog can take minutes.
+const backlogWaitMs = 240_000;
 
 interface Matrix {
   data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
@@ -158,7 +160,8 @@ describe.skipIf(Boolean(reason))('an agent fleet: two agent nodes, central away 
     const container = (await execa('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=prometheus'])).stdout.trim();
     expect(container).not.toBe('');
     const stopped = Date.now() / 1000;
-    await execa('docker', ['stop', container]);
+    // A clean stop (Prometheus flushes its WAL), with time for it on a loaded machine: not a kill after 10 s.
+    await execa('docker', ['stop', '--time', '60', container]);
     await new Promise((r) => setTimeout(r, outageSeconds * 1000));
     // While it was away the verify check on the agents' side cannot run; central comes back now.
     await execa('docker', ['start', container]);
@@ -170,8 +173,14 @@ describe.skipIf(Boolean(reason))('an agent fleet: two agent nodes, central away 
       if (Date.now() / 1000 < to + 10) return false;
       const r = await samples(from, to);
       return r.length === 4 && r.every((s) => s.maxGap <= 1.5 * interval && s.first - from <= 1.5 * interval && to - s.last <= 1.5 * interval) && r;
-    }, 180_000, 5000).catch(async (e) => {
+    }, backlogWaitMs, 5000).catch(async (e) => {
+      // What reached central, and what the agents said about sending it: enough to tell a slow
+      // backlog from a lost one.
       console.log('agent fleet: samples over the outage', JSON.stringify(await samples(from, to).catch(() => [])));
+      for (const host of ['spark-a', 'h100-1', 'central-1']) {
+        const logs = await execa('docker', ['logs', '--tail', '25', `${stack}-${host}-prometheus-1`], { reject: false });
+        console.log(`agent fleet: ${host} prometheus log tail:\n${logs.stdout}\n${logs.stderr}`);
+      }
       throw e;
     });
     const expected = Math.floor((to - from) / interval);
@@ -180,7 +189,8 @@ describe.skipIf(Boolean(reason))('an agent fleet: two agent nodes, central away 
       expect(s.count).toBeGreaterThanOrEqual(expected - 1);
       expect(s.maxGap).toBeLessThanOrEqual(1.5 * interval);
     }
-  });
+    // The outage, the backlog wait and the stop/start themselves: more than the e2e default of 5 min.
+  }, (outageSeconds + backlogWaitMs / 1000 + 120) * 1000);
 
   it('down on every host leaves nothing of the projects behind', async () => {
     for (const [host, dir] of Object.entries(dirs)) expect((await obsctl(dir, ['down', '--host', host, '--volumes', '--yes'])).code).toBe(0);
