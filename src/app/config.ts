@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseConfigText } from '../config/load.js';
 import { formatIssues } from '../config/issues.js';
 import { readConfigFile } from '../config/read.js';
+import { missingSecrets } from '../config/secrets.js';
 import type { Config } from '../config/schema.js';
 import { errors } from '../errors.js';
 import { readTextFile } from '../runtime/text-files.js';
@@ -53,7 +54,11 @@ export function loadConfig(configPath: string, options: { checkSecrets: boolean;
 
 /** Are the secrets obsctl.yaml refers to there (env vars set, files present)? Throws like loadConfig. */
 export function checkSecrets(loaded: LoadedConfig, env: NodeJS.ProcessEnv): void {
-  parse(loaded.text, loaded.display, loaded.dir, { env, fileExists: (f: string) => fs.existsSync(f), baseDir: loaded.dir });
+  const environment = { env, fileExists: (f: string) => fs.existsSync(f), baseDir: loaded.dir };
+  // Asked of the config loadConfig parsed: the text is parsed again only when something is missing,
+  // to report it as every config error is (file:line, the line, a hint) together with the rest.
+  if (missingSecrets(loaded.config, environment).length === 0) return;
+  parse(loaded.text, loaded.display, loaded.dir, environment);
 }
 
 function parse(text: string, display: string, dir: string, environment: Parameters<typeof parseConfigText>[1]) {

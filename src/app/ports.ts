@@ -4,7 +4,7 @@
 import type { RenderedFile } from '../render/index.js';
 import type { StackManifest } from '../render/manifest.js';
 import type { WritePlan } from '../render/write.js';
-import type { Engine } from '../runtime/engine.js';
+import type { ContainerSummary, Engine } from '../runtime/engine.js';
 import type { GpuDetection } from '../runtime/gpu-detect.js';
 import type { ReloadResult } from '../runtime/lifecycle.js';
 import type { PreflightCheck, PreflightInput } from '../runtime/preflight.js';
@@ -70,6 +70,13 @@ export interface Output {
 export interface Ports {
   /** The Docker engine, connected; throws the catalog's DOCKER_UNAVAILABLE when it cannot be reached. */
   engine(): Promise<Engine>;
+  /**
+   * The engine, connected by listing one Compose project's containers rather than asking its
+   * version: one Engine API call whose answer also says the API version (Engine.apiVersion). What
+   * `up` and `plan` start with, so a no-change `up` asks the engine nothing more (issue 15). Throws
+   * like engine(); afterwards engine() answers without a call.
+   */
+  engineWithProject(project: string): Promise<{ engine: Engine; containers: ContainerSummary[] }>;
   /** The engine if it answers, else undefined (verify works on remote stacks without one). */
   engineIfAvailable(): Promise<Engine | undefined>;
   compose(project: ComposeProject): Compose;

@@ -79,15 +79,28 @@ export function serviceChanges(previous: StackManifest | undefined, next: StackM
 export const settled = (services: ServiceChange[], existing: ContainerSummary[]) =>
   services.every((s) => s.action === 'keep') && existing.every((c) => c.state === 'running' && (c.health === undefined || c.health === 'healthy'));
 
-export async function planUp(ports: Ports, loaded: LoadedConfig, stack: PreparedStack, options: { pull?: 'missing' | 'always' | 'never'; simulateGpu?: string | boolean }): Promise<UpPlan> {
+/** The project's containers as listed when `up` or `plan` connected (Ports.engineWithProject). */
+export interface ListedContainers {
+  project: string;
+  containers: ContainerSummary[];
+}
+
+export interface PlanOptions {
+  pull?: 'missing' | 'always' | 'never';
+  simulateGpu?: string | boolean;
+  /** Planned from, not asked again: the list that connected is the one Engine API call of a no-change `up`. */
+  listed?: ListedContainers;
+}
+
+export async function planUp(ports: Ports, loaded: LoadedConfig, stack: PreparedStack, options: PlanOptions): Promise<UpPlan> {
   const { config } = loaded;
   const { manifest, files } = stack.result;
   const writePlan = ports.stackFiles.plan(stack.dir, files);
   const changed = writePlan.create.length + writePlan.update.length + writePlan.remove.length > 0;
-  let running: ContainerSummary[] | undefined;
+  let running = options.listed?.project === stack.project ? options.listed.containers : undefined;
   if (!changed) {
     // Nothing to write: one Engine API call says whether anything is left to do (issue 15).
-    const existing = (running = await (await ports.engine()).projectContainers(stack.project, { inspect: false }));
+    const existing = (running ??= await (await ports.engine()).projectContainers(stack.project, { inspect: false }));
     const services = serviceChanges(ports.stackFiles.readManifest(stack.dir), manifest, existing, writePlan);
     if (settled(services, existing)) return { project: stack.project, dir: stack.dir, profile: stack.profile, files: writePlan, services, pull: [], preflight: [], existing, settled: true };
   }

@@ -15,7 +15,7 @@ import type { LoadedConfig } from './config.js';
 import { discoverAndApply, type DiscoveryOutcome } from './gpu-discovery.js';
 import type { Ports } from './ports.js';
 import type { PreparedStack } from './stack.js';
-import { planUp, type UpPlan } from './up-plan.js';
+import { planUp, type ListedContainers, type UpPlan } from './up-plan.js';
 import { keepLastGood, restoreLastGood, restoredLines } from './rollback.js';
 
 export interface UpOptions {
@@ -25,6 +25,8 @@ export interface UpOptions {
   simulateGpu?: string | boolean;
   /** false (--no-rollback): a stack that fails to become healthy is left as it is, for debugging. */
   rollback?: boolean;
+  /** The project's containers listed when `up` connected: planned from, not asked again. */
+  listed?: ListedContainers;
 }
 
 export interface UpSummary {

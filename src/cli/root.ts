@@ -56,13 +56,27 @@ export function realPorts(options: { json?: boolean; quiet?: boolean } = {}): Po
       await e.ping();
       return e;
     }));
+  const unavailable = (e: unknown) => {
+    engine = undefined;
+    const { detail, hint } = engineErrorHint(e);
+    return errors.dockerUnavailable(detail, hint);
+  };
   return {
     engine: () =>
       connected().catch((e: unknown) => {
-        engine = undefined;
-        const { detail, hint } = engineErrorHint(e);
-        throw errors.dockerUnavailable(detail, hint);
+        throw unavailable(e);
       }),
+    engineWithProject: async (project) => {
+      try {
+        const e = await dockerode();
+        const containers = await e.projectContainers(project, { inspect: false });
+        if (!e.apiVersion) await e.ping(); // an engine that did not name its API version in the answer
+        engine = Promise.resolve(e);
+        return { engine: e, containers };
+      } catch (e) {
+        throw unavailable(e);
+      }
+    },
     engineIfAvailable: () => connected().catch(() => ((engine = undefined), undefined)),
     compose: (project) => new ComposeCli(project),
     images: dockerImageArchive,

@@ -1,5 +1,6 @@
 // The Docker Engine, behind a small port. The real adapter is dockerode (the Engine API over the
 // socket); tests of the logic around it can hand in a fake.
+import type { IncomingMessage } from 'node:http';
 import Docker from 'dockerode';
 
 export interface ContainerSummary {
@@ -49,7 +50,10 @@ export interface ContainerRuntimeConfig {
 export interface Engine {
   /** Connects (GET /version): afterwards apiVersion says which Engine API the engine speaks. */
   ping(): Promise<void>;
-  /** The Engine API version once ping answered (1.41 is Engine 20.10; 1.44 Engine 25). */
+  /**
+   * The Engine API version (1.41 is Engine 20.10; 1.44 Engine 25) once ping answered, or once
+   * projectContainers did: the engine names it in a header of every answer.
+   */
   readonly apiVersion?: string;
   runtimeConfig(id: string): Promise<ContainerRuntimeConfig>;
   /** OOM kills of the project's containers the engine recorded since a time (unix seconds). */
@@ -58,7 +62,8 @@ export interface Engine {
   /**
    * The Compose project's containers. `{ inspect: false }`: from the one list call alone (health
    * read from its status text), without startedAt and restarts, which need one inspect per
-   * container: what `up` asks, so a no-change `up` is one Engine API call (issue 15).
+   * container: what `up` asks, so a no-change `up` is one Engine API call (issue 15). Sets
+   * apiVersion from the answer's API-Version header, so that call needs no ping before it.
    */
   projectContainers(project: string, options?: { inspect?: boolean }): Promise<ContainerSummary[]>;
   healthLog(id: string): Promise<string[]>;
@@ -104,8 +109,23 @@ export class DockerodeEngine implements Engine {
     };
   }
 
+  /**
+   * GET /containers/json (unversioned: every engine answers it) through dockerode's own transport
+   * (DOCKER_HOST, TLS, SSH), kept as a stream so the response's headers can be read: the engine
+   * writes its API version in API-Version on every answer (API 1.25 and newer).
+   */
+  private async listContainers(filters: Record<string, string[]>): Promise<Docker.ContainerInfo[]> {
+    const options = { path: '/containers/json?', method: 'GET', options: { all: true, filters }, isStream: true, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } };
+    const res = await new Promise<IncomingMessage>((resolve, reject) => this.docker.modem.dial(options, (e, r) => (e ? reject(e) : resolve(r as IncomingMessage))));
+    const version = res.headers['api-version'];
+    if (typeof version === 'string' && version) this.apiVersion = version;
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Docker.ContainerInfo[];
+  }
+
   async projectContainers(project: string, options: { inspect?: boolean } = {}): Promise<ContainerSummary[]> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
+    const list = await this.listContainers({ label: [`com.docker.compose.project=${project}`] });
     const out: ContainerSummary[] = [];
     for (const c of list) {
       const inspect = options.inspect === false ? undefined : await this.docker.getContainer(c.Id).inspect();

@@ -6,6 +6,8 @@
 // Grafana cannot run here (no image reachable): it is disabled in this stack and said so below.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerodeEngine } from '../../src/runtime/engine.js';
+import { startEngineProxy } from './engine-proxy.js';
 import { AppTarget, buildOnce, dockerUnavailable, editConfig, obsctl, projectLeftovers, promQuery, skipOrFail, stackPorts, tempProject, testImages, useTestStack, waitFor, type StackPorts } from './harness.js';
 
 const reason = await dockerUnavailable();
@@ -81,6 +83,35 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
     expect(await ids()).toEqual(firstIds);
   });
 
+  it('a no-change plan and up are one Engine API call each and run no Compose: counted by a proxy in front of the engine', async () => {
+    const proxy = await startEngineProxy();
+    try {
+      const plan = await obsctl(dir, ['plan', '--simulate-gpu'], { DOCKER_HOST: proxy.host });
+      expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(0);
+      expect(proxy.calls, proxy.calls.join('\n')).toHaveLength(1); // plan starts as up does
+      proxy.reset();
+      const r = await obsctl(dir, ['up', '--simulate-gpu', '--json'], { DOCKER_HOST: proxy.host });
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.json()).toMatchObject({ created: [], recreated: [], reloaded: {} });
+      // The list of the project's containers, nothing else: no /version, no /_ping, no Compose.
+      expect(proxy.calls, proxy.calls.join('\n')).toHaveLength(1);
+      expect(proxy.calls[0]).toMatch(/^GET \/(v[\d.]+\/)?containers\/json\?/);
+      expect(decodeURIComponent(proxy.calls[0]!)).toContain(`com.docker.compose.project=${project}`);
+    } finally {
+      await proxy.close();
+    }
+    expect(await ids()).toEqual(firstIds);
+  });
+
+  it('the one list call says the engine\'s API version, the one GET /version reports (start_interval is rendered from it)', async () => {
+    const engine = new DockerodeEngine();
+    await engine.projectContainers(project, { inspect: false });
+    const listed = engine.apiVersion;
+    await engine.ping();
+    expect(listed).toMatch(/^1\.\d+$/);
+    expect(listed).toBe(engine.apiVersion);
+  });
+
   it('a scrape interval and alert threshold change reloads Prometheus in place, keeping its samples', async () => {
     editConfig(dir, (set) => {
       set(['prometheus', 'scrape_interval'], '3s');
@@ -127,6 +158,19 @@ describe.skipIf(Boolean(reason))('obsctl up/status/down on a real Docker engine'
     expect(node?.state).toBe('exited');
     const text = await obsctl(dir, ['status']);
     expect(text.stdout).toMatch(/node-exporter\s+exited/);
+  });
+
+  it('up finds the exporter stopped by hand from its one list call and starts it, recreating nothing', async () => {
+    const plan = await obsctl(dir, ['plan', '--simulate-gpu']);
+    expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(1);
+    expect(plan.stdout).toMatch(/^node-exporter: start$/m);
+    const r = await obsctl(dir, ['up', '--simulate-gpu', '--json']);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.json()).toMatchObject({ created: [], recreated: [] });
+    const status = await obsctl(dir, ['status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect((status.json().services as { service: string; state: string }[]).find((s) => s.service === 'node-exporter')?.state).toBe('running');
+    expect(await ids()).toEqual(firstIds);
   });
 
   it('down removes containers but keeps volumes; up finds the first run\'s samples', async () => {

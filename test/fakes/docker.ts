@@ -91,6 +91,7 @@ export function fakePorts(engine: FakeEngine, compose: (project: { dir: string }
   const lines: string[] = [];
   return {
     engine: async () => engine,
+    engineWithProject: async (project) => ({ engine, containers: await engine.projectContainers(project) }),
     engineIfAvailable: async () => engine,
     compose,
     images: { save: async () => undefined, load: async () => undefined },

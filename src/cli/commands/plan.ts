@@ -1,6 +1,6 @@
 // obsctl plan: what `up` would do, doing none of it. Exit 0 with nothing to do, 1 with changes.
 import { loadConfig } from '../../app/config.js';
-import { prepareStack } from '../../app/stack.js';
+import { prepareStack, stackProject } from '../../app/stack.js';
 import { hasChanges, planUp } from '../../app/up-plan.js';
 import { color, err, out, printJson } from '../output.js';
 import { realPorts } from '../root.js';
@@ -16,10 +16,12 @@ export interface PlanFlags {
 export async function planCommand(flags: PlanFlags): Promise<number> {
   const ports = realPorts({ json: true });
   const loaded = loadConfig(flags.config, { checkSecrets: false }, ports.readText);
-  // Rendered for this engine, as `up` renders it (healthcheck start_interval from Engine 25).
-  const engine = await ports.engine();
+  // As `up` starts: a bad --host before the engine; connected by listing the project's containers;
+  // rendered for that engine (healthcheck start_interval from Engine 25).
+  const { project } = stackProject(loaded, flags.host);
+  const { engine, containers } = await ports.engineWithProject(project);
   const stack = await prepareStack(ports, loaded, { ...flags, ...(engine.apiVersion ? { engineApiVersion: engine.apiVersion } : {}) });
-  const plan = await planUp(ports, loaded, stack, flags);
+  const plan = await planUp(ports, loaded, stack, { ...flags, listed: { project, containers } });
   const changes = hasChanges(plan);
   const services = plan.services.filter((s) => s.action !== 'keep');
   const findings = plan.preflight.filter((c) => !c.ok);

@@ -1,7 +1,7 @@
 // obsctl up: render -> validate -> preflight -> images -> docker compose up --wait -> reload what
 // changed in place. Running it again with no change recreates nothing.
 import { checkSecrets, loadConfig } from '../../app/config.js';
-import { prepareStack } from '../../app/stack.js';
+import { prepareStack, stackProject } from '../../app/stack.js';
 import { up } from '../../app/up.js';
 import os from 'node:os';
 import { color, err, out, printJson } from '../output.js';
@@ -23,11 +23,15 @@ export async function upCommand(flags: UpFlags): Promise<number> {
   const loaded = loadConfig(flags.config, { checkSecrets: false }, ports.readText);
   checkSecrets(loaded, ports.env);
   for (const w of loaded.warnings) err(color.yellow(w));
-  // Connected first: the stack is rendered for this engine (healthcheck start_interval from Engine 25).
-  const engine = await ports.engine();
+  // A bad --host is a config error, told before the engine is asked (it would be one without an engine too).
+  const { project } = stackProject(loaded, flags.host);
+  // Connected first, by the one call a no-change `up` makes (issue 15): the project's containers,
+  // whose answer says the engine's API version, and the stack is rendered for that engine
+  // (healthcheck start_interval from Engine 25).
+  const { engine, containers } = await ports.engineWithProject(project);
   const stack = await prepareStack(ports, loaded, { ...flags, ...(engine.apiVersion ? { engineApiVersion: engine.apiVersion } : {}) });
   for (const n of stack.notes) ports.out.info(color.dim(n));
-  const s = await up(ports, loaded, stack, flags);
+  const s = await up(ports, loaded, stack, { ...flags, listed: { project, containers } });
   if (flags.json) {
     const { generated: _g, secretsFile: _f, warnings: _w, ...summary } = s;
     printJson(summary);
