@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExecaToolRunner, validateStack, type Check, type ToolRunner } from '../src/validate/index.js';
 import { batchesByCost, durationMs, testFileCost } from '../src/validate/test-cost.js';
-import { toolOutput, toolParallelism } from '../src/validate/tools.js';
+import { lanedRunner, toolOutput, toolParallelism } from '../src/validate/tools.js';
 import { missingTools, requireToolsInCi } from './helpers/tools.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden', 'nvidia-remote-write', 'expected');
@@ -117,5 +117,47 @@ describe('test-cost: spreading test files over processes', () => {
     expect(batchesByCost(items, 1)).toEqual([['a', 'b', 'c', 'd', 'e']]);
     expect(batchesByCost(items.slice(0, 2), 8)).toEqual([['b'], ['a']]);
     expect(batchesByCost([], 2)).toEqual([]);
+  });
+});
+
+describe('tool lanes: the short checks do not wait behind the unit tests', () => {
+  /** A runner whose runs end when the test says so; `started` lists them as they start. */
+  function heldRunner() {
+    const started: string[] = [];
+    const release = new Map<string, () => void>();
+    const runner: ToolRunner = {
+      run: (cmd, args) =>
+        new Promise((resolve) => {
+          const line = [cmd, ...args].join(' ');
+          started.push(line);
+          release.set(line, () => resolve({ exitCode: 0, stdout: '', stderr: '' }));
+        }),
+    };
+    return { runner, started, release: (line: string) => release.get(line)!() };
+  }
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('with every core busy with unit tests, a short check still starts; each lane keeps its own limit', async () => {
+    const { runner, started, release } = heldRunner();
+    const laned = lanedRunner(runner, 2);
+    const long = { cwd: '.', lane: 'long' as const };
+    const runs = [
+      laned.run('promtool', ['test', 'rules', 'a'], long),
+      laned.run('promtool', ['test', 'rules', 'b'], long),
+      laned.run('promtool', ['test', 'rules', 'c'], long),
+      laned.run('promtool', ['check', 'config'], { cwd: '.' }),
+      laned.run('amtool', ['check-config'], { cwd: '.' }),
+      laned.run('docker', ['compose', 'config', '-q'], { cwd: '.' }),
+    ];
+    await tick();
+    expect(started).toEqual(['promtool test rules a', 'promtool test rules b', 'promtool check config', 'amtool check-config']);
+    release('promtool check config');
+    await tick();
+    expect(started.slice(4)).toEqual(['docker compose config -q']);
+    release('promtool test rules a');
+    await tick();
+    expect(started.slice(5)).toEqual(['promtool test rules c']);
+    for (const line of ['promtool test rules b', 'promtool test rules c', 'amtool check-config', 'docker compose config -q']) release(line);
+    expect((await Promise.all(runs)).every((r) => r.exitCode === 0)).toBe(true);
   });
 });

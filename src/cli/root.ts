@@ -4,7 +4,7 @@
 // never pays for dockerode.
 import type { Engine, Output, Ports } from '../app/ports.js';
 import { errors } from '../errors.js';
-import { ComposeCli, dockerImageArchive } from '../runtime/compose-cli.js';
+import { ComposeCli, dockerImageArchive, sharingComposeVersion } from '../runtime/compose-cli.js';
 import { detectGpu } from '../runtime/gpu-detect.js';
 import { reload } from '../runtime/lifecycle.js';
 import { SecretsFile } from '../runtime/secrets-store.js';
@@ -81,8 +81,9 @@ export function realPorts(options: { json?: boolean; quiet?: boolean } = {}): Po
     compose: (project) => new ComposeCli(project),
     images: dockerImageArchive,
     validate: async (dir, o) => {
-      const { userCheckCache, validateStack } = await import('../validate/index.js');
-      return validateStack(dir, { ...o, cache: userCheckCache() });
+      const { createExecaToolRunner, userCheckCache, validateStack } = await import('../validate/index.js');
+      // Its probe of Compose and preflight's Compose check share one `docker compose version`.
+      return validateStack(dir, { ...o, cache: userCheckCache(), tools: sharingComposeVersion(createExecaToolRunner()) });
     },
     preflight: async (input) => (await import('../runtime/preflight.js')).preflight(input),
     secrets: (file) => new SecretsFile(file),

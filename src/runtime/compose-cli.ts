@@ -4,6 +4,7 @@ import { plainLines } from './plain-text.js';
 
 import type { Compose, ComposeProject, ComposeResult, ImageArchive } from '../app/ports.js';
 import { errors } from '../errors.js';
+import type { ToolResult, ToolRunner } from '../validate/tool-runner.js';
 
 export type { ComposeProject, ComposeResult } from '../app/ports.js';
 
@@ -37,8 +38,8 @@ export class ComposeCli implements Compose {
   }
 
   static async version(): Promise<string | undefined> {
-    const r = await (await loadExeca())('docker', ['compose', 'version', '--short'], { reject: false });
-    return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
+    const r = await composeVersionOutput();
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
   }
 
   /** Images are pulled (or refused) by `up` itself before this: Compose never pulls. */
@@ -72,6 +73,25 @@ export class ComposeCli implements Compose {
   down(options: { volumes: boolean }) {
     return this.run(['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])]);
   }
+}
+
+const VERSION_ARGS = ['compose', 'version', '--short'];
+let versionOutput: Promise<ToolResult> | undefined;
+
+/**
+ * `docker compose version --short`, run at most once per obsctl process: `up` validates (whose
+ * probe of Compose asks it) while it preflights (whose Compose check asks it), and each run is three
+ * Go programs starting (docker, the plugin's metadata, the plugin): ~0.2-0.3 s of CPU (issue 15).
+ */
+export function composeVersionOutput(): Promise<ToolResult> {
+  return (versionOutput ??= import('../validate/tool-runner.js').then((m) => m.createExecaToolRunner().run('docker', VERSION_ARGS, { cwd: process.cwd() })));
+}
+
+/** `runner`, but its `docker compose version --short` is the one of composeVersionOutput(). */
+export function sharingComposeVersion(runner: ToolRunner): ToolRunner {
+  return {
+    run: (cmd, args, opts) => (cmd === 'docker' && !opts.env && args.join(' ') === VERSION_ARGS.join(' ') ? composeVersionOutput() : runner.run(cmd, args, opts)),
+  };
 }
 
 /** `docker image save/load` (the archive format Docker and Podman both read). */

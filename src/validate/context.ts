@@ -28,6 +28,10 @@ export interface ValidateContext {
   cachedPass(key: string | undefined, name: string, file?: string): Promise<Check | undefined>;
   /** Keeps a passing check under `key`; anything else is not kept. */
   keep(key: string | undefined, check: Check): Promise<void>;
+  /** Said once the long tool runs (promtool's unit tests) are spawned, or when there are none. */
+  startedLongRuns(): void;
+  /** Resolves when startedLongRuns() was said: the in-process checks wait for it (validateStack). */
+  longRunsStarted: Promise<void>;
 }
 
 function isProbe(v: unknown, id: ToolId): v is ToolProbe {
@@ -50,9 +54,13 @@ export function createContext(root: string, files: StackFiles, runner: ToolRunne
     if (key && p.available) await cache!.put(key, p);
     return p;
   };
+  let startedLongRuns!: () => void;
+  const longRunsStarted = new Promise<void>((resolve) => (startedLongRuns = resolve));
   return {
     root,
     files,
+    startedLongRuns,
+    longRunsStarted,
     runner,
     strict,
     parallelism,

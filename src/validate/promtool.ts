@@ -128,12 +128,16 @@ function allSucceeded(r: ToolResult, n: number): boolean {
   return lines.length === n && lines.every((l) => l === 'SUCCESS');
 }
 
-/**
- * `promtool test rules` of every test file whose rule_files resolve, in one process per core with
- * the files spread by their evaluation cost; a batch that does not cleanly pass is run again file
- * by file, so a failure names its file and reads exactly as when each file had its own process.
- */
-async function testRuleFiles(ctx: ValidateContext, files: string[]): Promise<Check[]> {
+interface PreparedTests {
+  /** Checks known without running promtool: kept passes, test files whose rule_files do not resolve. */
+  done: Map<string, Check>;
+  keys: Map<string, string | undefined>;
+  /** The files to run, spread over processes by their evaluation cost. */
+  batches: string[][];
+}
+
+/** What `promtool test rules` has to run, found without promtool (so while it is probed). */
+async function prepareTests(ctx: ValidateContext, files: string[]): Promise<PreparedTests> {
   const parsed = await Promise.all(files.map((f) => parseTestFile(ctx, f)));
   const done = new Map<string, Check>();
   const keys = new Map<string, string | undefined>();
@@ -147,34 +151,47 @@ async function testRuleFiles(ctx: ValidateContext, files: string[]): Promise<Che
     else todo.push(p);
   }));
   const costs = await Promise.all(todo.map(async (p) => testFileCost(p.doc, await Promise.all(p.ruleFiles.map((f) => readText(ctx.root, f).catch(() => ''))))));
-  const batches = batchesByCost(todo.map((p, i) => ({ item: p.file, cost: costs[i]! })), ctx.parallelism);
-  await Promise.all(batches.map(async (batch) => {
+  return { done, keys, batches: batchesByCost(todo.map((p, i) => ({ item: p.file, cost: costs[i]! })), ctx.parallelism) };
+}
+
+/**
+ * `promtool test rules` of every test file whose rule_files resolve, in one process per core with
+ * the files spread by their evaluation cost; a batch that does not cleanly pass is run again file
+ * by file, so a failure names its file and reads exactly as when each file had its own process.
+ */
+async function testRuleFiles(ctx: ValidateContext, files: string[], { done, keys, batches }: PreparedTests): Promise<Check[]> {
+  const long = { cwd: ctx.root, lane: 'long' as const };
+  const runs = Promise.all(batches.map(async (batch) => {
     if (batch.length > 1) {
-      const r = await ctx.runner.run('promtool', ['test', 'rules', ...batch], { cwd: ctx.root });
+      const r = await ctx.runner.run('promtool', ['test', 'rules', ...batch], long);
       if (allSucceeded(r, batch.length)) {
         for (const f of batch) done.set(f, { name: TEST_RULES, status: 'pass', file: f, detail: 'SUCCESS' });
         return;
       }
     }
-    await Promise.all(batch.map(async (f) => done.set(f, testCheck(f, await ctx.runner.run('promtool', ['test', 'rules', f], { cwd: ctx.root })))));
+    await Promise.all(batch.map(async (f) => done.set(f, testCheck(f, await ctx.runner.run('promtool', ['test', 'rules', f], long)))));
   }));
-  await Promise.all(todo.map((p) => ctx.keep(keys.get(p.file), done.get(p.file)!)));
+  ctx.startedLongRuns(); // every batch has asked for its process (above, before any await of ours)
+  await runs;
+  await Promise.all(batches.flat().map((f) => ctx.keep(keys.get(f), done.get(f)!)));
   return files.map((f) => done.get(f)!);
 }
 
 export async function promtoolChecks(ctx: ValidateContext): Promise<Check[]> {
-  const probe = await ctx.probe('promtool');
   const { ruleFiles, testFiles } = ctx.files;
+  // The unit tests take most of the time: what they run is worked out while promtool is probed,
+  // and they start first, so the short checks fill the gaps.
+  const [probe, tests] = await Promise.all([ctx.probe('promtool'), prepareTests(ctx, testFiles)]);
   if (!probe.available) {
+    ctx.startedLongRuns();
     return [
       missingToolCheck(probe, CHECK_CONFIG, ctx.strict, STACK_PATHS.prometheusConfig),
       ...(ruleFiles.length ? [missingToolCheck(probe, CHECK_RULES, ctx.strict, `${ruleFiles.length} rule file(s)`)] : []),
       ...(testFiles.length ? [missingToolCheck(probe, TEST_RULES, ctx.strict, `${testFiles.length} rule test file(s)`)] : []),
     ];
   }
-  // The unit tests take most of the time: started first, so the short checks fill the gaps.
-  const [tests, config, rules] = await Promise.all([testRuleFiles(ctx, testFiles), checkConfig(ctx), checkRuleFiles(ctx, ruleFiles)]);
-  return [config, ...rules, ...tests];
+  const [tested, config, rules] = await Promise.all([testRuleFiles(ctx, testFiles, tests), checkConfig(ctx), checkRuleFiles(ctx, ruleFiles)]);
+  return [config, ...rules, ...tested];
 }
 
 export const RULE_FILES_CHECK = 'prometheus rule_files';

@@ -5,6 +5,8 @@ export interface ToolRunOptions {
   cwd: string;
   /** Extra variables for the child only, on top of the runner's base environment. */
   env?: Record<string, string>;
+  /** A run of seconds (promtool's unit tests): scheduled apart from the short ones (lanedRunner). */
+  lane?: 'long';
 }
 
 export interface ToolResult {

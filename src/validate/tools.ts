@@ -106,3 +106,15 @@ export function limitedRunner(runner: ToolRunner, limit = toolParallelism()): To
     },
   };
 }
+
+/**
+ * Long runs (`lane: 'long'`: promtool's unit tests, seconds each, one per core) and the short ones
+ * (probes, check config/rules, amtool, compose config: ~0.1-0.3 s) each with their own `limit`. In
+ * one queue the short checks waited for the unit tests to end and then ran with a core idle
+ * (issue 15); beside them they cost the tests a few time slices.
+ */
+export function lanedRunner(runner: ToolRunner, limit = toolParallelism()): ToolRunner {
+  const long = limitedRunner(runner, limit);
+  const short = limitedRunner(runner, limit);
+  return { run: (cmd, args, opts) => (opts.lane === 'long' ? long : short).run(cmd, args, opts) };
+}

@@ -10,7 +10,7 @@ import { promqlChecks } from './promql-exprs.js';
 import { promtoolChecks, ruleFilesCheck } from './promtool.js';
 import { listStackFiles } from './stack-files.js';
 import { createExecaToolRunner, type ToolRunner } from './tool-runner.js';
-import { limitedRunner, toolParallelism } from './tools.js';
+import { lanedRunner, toolParallelism } from './tools.js';
 import type { ValidationReport } from './types.js';
 import { toolVersions } from './versions.js';
 
@@ -30,18 +30,22 @@ export async function validateStack(dir: string, opts: ValidateOptions): Promise
     return { ok: false, checks: [{ name: 'stack directory', status: 'fail', detail: `${root} is not a directory` }], tools: [], warnings: [] };
   }
   const parallelism = toolParallelism();
-  const runner = limitedRunner(opts.tools ?? createExecaToolRunner(), parallelism);
+  const runner = lanedRunner(opts.tools ?? createExecaToolRunner(), parallelism);
   const ctx = createContext(root, await listStackFiles(root), runner, opts.strict, parallelism, opts.cache);
   // A node host of an inventory runs exporters only (pull fleet) or exporters and a Prometheus
   // agent (agent fleet): no Alertmanager config, and maybe no Prometheus config, to check.
   const exists = (p: string) => stat(path.join(root, p)).then(() => true, () => false);
   const [prometheus, alertmanager] = await Promise.all([exists('prometheus/prometheus.yml'), exists('alertmanager/alertmanager.yml')]);
-  const groups = await Promise.all([
-    composeSchemaChecks(ctx),
-    composeConfigChecks(ctx),
-    ...(prometheus ? [promtoolChecks(ctx), ruleFilesCheck(ctx), promqlChecks(ctx)] : []),
-    ...(alertmanager ? [amtoolChecks(ctx)] : []),
-  ]);
+  // The tools run in their own processes: started first, the longest (promtool's unit tests)
+  // before anything else. The in-process checks (schema, rule_files, PromQL grammar) are CPU on this
+  // thread, so they wait until the unit tests are spawned rather than hold them back (issue 15).
+  const tools = Promise.all([composeConfigChecks(ctx), prometheus ? promtoolChecks(ctx) : [], alertmanager ? amtoolChecks(ctx) : []]);
+  if (!prometheus) ctx.startedLongRuns();
+  await Promise.race([ctx.longRunsStarted, tools]);
+  const inProcess = Promise.all([composeSchemaChecks(ctx), ...(prometheus ? [ruleFilesCheck(ctx), promqlChecks(ctx)] : [])]);
+  const [[composeConfig, promtool, amtool], [composeSchema, ...prometheusInProcess]] = await Promise.all([tools, inProcess]);
+  // Reported in the order they always were.
+  const groups = [composeSchema!, composeConfig, ...(prometheus ? [promtool, ...prometheusInProcess] : []), amtool];
   const versions = await toolVersions(ctx, await ctx.probed());
   await opts.cache?.prune?.();
   const checks = [...groups.flat(), ...versions.checks];
