@@ -30,7 +30,7 @@ describe.skipIf(Boolean(reason))('obsctl ci and the demo service on a real engin
       env: { ...process.env, PORT: String(demoPort), HOST: '0.0.0.0', LOAD_RPS: '6', LATENCY_SCALE: '0.2' },
       stdio: 'ignore',
     });
-    await waitFor('demo service', async () => (await fetch(`http://127.0.0.1:${demoPort}/healthz`)).ok, 20_000, 300);
+    await waitFor('demo service', async () => (await fetch(`http://127.0.0.1:${demoPort}/healthz`)).ok, 60_000, 300); // Node compiling TypeScript, on a loaded machine
     const ports = await stackPorts();
     prom = `http://127.0.0.1:${ports.prometheus}`;
     expect((await obsctl(dir, ['init', '--name', project, '--gpu', 'gb10', '--app', `localhost:${demoPort}`])).code).toBe(0);
@@ -71,16 +71,17 @@ describe.skipIf(Boolean(reason))('obsctl ci and the demo service on a real engin
   it('an injected error burst makes AppErrorBudgetBurn fire in the real Prometheus', async () => {
     const up = await obsctl(dir, ['up', '--simulate-gpu']);
     expect(up.code, up.stderr).toBe(0);
-    await waitFor('the demo scraped', async () => {
+    await waitFor('the demo scraped', async (saw) => {
       const body = (await (await fetch(`${prom}/api/v1/query?query=${encodeURIComponent('up{job="app"}')}`)).json()) as { data: { result: { value: [number, string] }[] } };
-      return body.data.result[0]?.value[1] === '1';
+      return saw(body.data.result)[0]?.value[1] === '1';
     }, 60_000);
     expect((await fetch(`http://127.0.0.1:${demoPort}/admin/fault?error_rate=0.9&seconds=600`, { method: 'POST' })).ok).toBe(true);
-    const firing = await waitFor('AppErrorBudgetBurn firing', async () => {
+    const firing = await waitFor('AppErrorBudgetBurn firing', async (saw) => {
       const body = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
-      return body.data.alerts.find((a) => a.labels.alertname === 'AppErrorBudgetBurn' && a.state === 'firing');
+      saw(body.data.alerts.map((a) => ({ ...a.labels, state: a.state })));
+      return body.data.alerts.find((a) => a.labels.alertname === 'AppErrorBudgetBurn' && a.labels.severity === 'critical' && a.state === 'firing');
     }, 300_000, 5000);
     expect(firing.labels).toMatchObject({ job: 'app', severity: 'critical' });
     await fetch(`http://127.0.0.1:${demoPort}/admin/fault`, { method: 'DELETE' });
-  }, 420_000);
+  }, 600_000); // up, then 60 s + 300 s of waits
 });

@@ -29,12 +29,18 @@ describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () =
   let engine: PrivateEngine | undefined;
 
   const status = async () => (await obsctl(dir, ['status', '--json'])).json().services as { service: string; health: string; image: string; id: string }[];
-  const allHealthy = async () => {
+  type Saw = <V>(seen: V) => V;
+  const allHealthy = async (saw: Saw = (v) => v) => {
     const s = await status();
+    saw(s.map((x) => `${x.service} ${x.health}`));
     return s.length === 3 && s.every((x) => x.health === 'healthy') && s;
   };
   /** The node-exporter sample Prometheus stored at sampleTime is still there. */
-  const sampleKept = async () => (await promQuery(prom, 'up{job="node-exporter"}', sampleTime)).length === 1;
+  const sampleKept = async (saw: Saw = (v) => v) => saw(await promQuery(prom, 'up{job="node-exporter"}', sampleTime)).length === 1;
+  const alerts = async (saw: Saw) => {
+    const body = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
+    return saw(body.data.alerts.map((a): Record<string, string> => ({ ...a.labels, state: a.state })));
+  };
   const containerId = async (service: string) =>
     String((await execa('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`])).stdout).trim();
 
@@ -81,27 +87,25 @@ describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () =
     await waitFor('Prometheus answering with the sample from before', sampleKept, 60_000, 2000);
     // The restored stack is what up would run now: nothing left to change.
     expect((await obsctl(dir, ['plan'])).code).toBe(0);
-  });
+  }, 480_000); // up's 60 s health wait and its rollback, then 120 s + 60 s of waits
 
   it('an OOM kill at a container’s memory limit: HostOOMKill fires and verify names the service', async () => {
     // node-exporter's limit is 128MB: a process inside its cgroup that reads 400 MB into memory is
     // killed by the kernel's OOM killer (exit 137), as a leaking exporter would be.
     const oom = await execa('docker', ['exec', await containerId('node-exporter'), 'sh', '-c', 'a=$(head -c 400000000 /dev/zero | tr "\\0" a); echo survived'], { reject: false });
     expect(oom.exitCode, `${oom.stdout}${oom.stderr}`).toBe(137);
-    const v = await waitFor('verify naming the OOM kill', async () => {
+    const v = await waitFor('verify naming the OOM kill', async (saw) => {
       const r = await obsctl(dir, ['verify', '--json', '--no-wait']);
       const checks = r.json().checks as { name: string; status: string; reason: string }[];
+      saw(checks.filter((c) => c.status !== 'pass'));
       return checks.find((c) => c.name === 'oom node-exporter') && { r, checks };
     }, 60_000, 3000);
     const named = v.checks.find((c) => c.name === 'oom node-exporter')!;
     expect(named.status).toBe('fail');
     expect(named.reason).toMatch(/OOM-killed in the last 60 min at its 0\.13 GiB memory limit \(\d+ OOM events? from the engine/);
     expect(v.r.code).toBe(1);
-    await waitFor('HostOOMKill firing', async () => {
-      const body = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
-      return body.data.alerts.some((a) => a.labels.alertname === 'HostOOMKill' && a.state === 'firing');
-    }, 90_000, 3000);
-  });
+    await waitFor('HostOOMKill firing', async (saw) => (await alerts(saw)).some((a) => a.alertname === 'HostOOMKill' && a.state === 'firing'), 90_000, 3000);
+  }, 360_000); // 60 s + 90 s of waits, each verify run slow on a loaded machine
 
   it('every container’s main process killed from the host: restarted by policy, healthy, samples kept', async () => {
     const before = await status();
@@ -109,19 +113,20 @@ describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () =
       const pid = String((await execa('docker', ['inspect', '-f', '{{.State.Pid}}', c.id])).stdout).trim();
       process.kill(Number(pid), 'SIGKILL');
     }
-    await waitFor('every service restarted and healthy', async () => {
+    await waitFor('every service restarted and healthy', async (saw) => {
       const r = await execa('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`]);
       const ids = String(r.stdout).split('\n').filter(Boolean);
-      const counts = await Promise.all(ids.map(async (id) => Number((await execa('docker', ['inspect', '-f', '{{.RestartCount}}', id])).stdout)));
-      return counts.length === 3 && counts.every((n) => n >= 1) && (await allHealthy());
+      const counts = saw(await Promise.all(ids.map(async (id) => Number((await execa('docker', ['inspect', '-f', '{{.RestartCount}}', id])).stdout))));
+      return counts.length === 3 && counts.every((n) => n >= 1) && (await allHealthy(saw));
     }, 180_000, 3000);
     await waitFor('the sample from before the kill', sampleKept, 60_000, 2000);
-  });
+  }, 420_000); // 180 s + 60 s of waits
 
   it('the Docker engine restarted under the stack: every service healthy again, samples kept', async () => {
     const before = await status();
     const restartedAt = Date.now();
     await engine!.restart();
+    const backAt = Date.now();
     await waitFor('every service healthy after the engine restart', allHealthy, 180_000, 3000);
     // The same containers, started again by the engine (their restart policy), not recreated.
     expect((await status()).map((x) => x.id).sort()).toEqual(before.map((x) => x.id).sort());
@@ -130,9 +135,11 @@ describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () =
       expect(started, c.service).toBeGreaterThan(restartedAt);
     }
     await waitFor('the sample from before the restart', sampleKept, 60_000, 2000);
-    const t = Math.floor(restartedAt / 1000);
-    await waitFor('node-exporter scraped again after the restart', async () => (await promQuery(prom, `timestamp(up{job="node-exporter"}) > ${t}`)).length === 1, 60_000, 2000);
-  });
+    // After the engine was back (not after the restart began: Prometheus scrapes on while the engine
+    // stops, and a sample at 10.5 s passes `> 10` for a restart at 10.7 s), rounded up.
+    const t = Math.ceil(backAt / 1000);
+    await waitFor('node-exporter scraped again after the restart', async (saw) => saw(await promQuery(prom, `timestamp(up{job="node-exporter"})`)).filter((r) => Number(r.value[1]) > t).length === 1, 60_000, 2000);
+  }, 600_000); // the engine's stop and start (90 s each at most), then 180 s + 60 s + 60 s of waits
 
   it('the filesystem holding Prometheus data nearly full: PrometheusDiskFillingUp fires while Prometheus still stores samples', async () => {
     const root = engine!.dataRoot;
@@ -143,17 +150,18 @@ describe.skipIf(Boolean(reason))('faults survived on a real Docker engine', () =
       await execa('fallocate', ['-l', String(st.bavail * st.bsize - leave), filler]);
       const filledAt = Math.floor(Date.now() / 1000);
       type Alert = { labels: Record<string, string>; state: string };
-      const alert = await waitFor('PrometheusDiskFillingUp firing', async () => {
+      const alert = await waitFor('PrometheusDiskFillingUp firing', async (saw) => {
         const body = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } };
+        saw(body.data.alerts.map((a) => ({ ...a.labels, state: a.state })));
         return body.data.alerts.find((a) => a.labels.alertname === 'PrometheusDiskFillingUp' && a.state === 'firing');
       }, 180_000, 3000);
       // The filesystem that holds the data volume, not the host's root.
       expect(alert.labels.mountpoint).toBe(root);
       // Before, not when: Prometheus is still ready and still storing new samples.
       expect((await fetch(`${prom}/-/ready`)).status).toBe(200);
-      await waitFor('samples stored after the fill', async () => (await promQuery(prom, `timestamp(up{job="node-exporter"}) > ${filledAt + 60}`)).length === 1, 60_000, 2000);
+      await waitFor('samples stored after the fill', async (saw) => saw(await promQuery(prom, `timestamp(up{job="node-exporter"})`)).filter((r) => Number(r.value[1]) > filledAt + 60).length === 1, 60_000, 2000);
     } finally {
       fs.rmSync(filler, { force: true });
     }
-  });
+  }, 420_000); // 180 s + 60 s of waits
 });

@@ -111,15 +111,21 @@ describe.skipIf(Boolean(reason))('a TLS pull fleet: exporters with client certif
     await certs();
     await up('spark-a');
     await up('central-1');
-    await waitFor('central to scrape spark-a over TLS', async () => (await promQuery(prom, 'up{job="node-exporter",host="spark-a"} == 1')).length === 1, 90_000, 2000);
+    await waitFor('central to scrape spark-a over TLS', async (saw) => {
+      const targets = (await (await fetch(`${prom}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] } };
+      saw(targets.data.activeTargets.filter((t) => t.labels.host === 'spark-a').map((t) => ({ job: t.labels.job, health: t.health, lastError: t.lastError })));
+      return (await promQuery(prom, 'up{job="node-exporter",host="spark-a"} == 1')).length === 1;
+    }, 90_000, 2000);
     const targets = (await (await fetch(`${prom}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: { labels: Record<string, string>; scrapeUrl: string }[] } };
     expect(targets.data.activeTargets.find((t) => t.labels.host === 'spark-a')?.scrapeUrl).toBe(exporter);
-    const check = await waitFor('verify to pass spark-a', async () => {
+    const check = await waitFor('verify to pass spark-a', async (saw) => {
       const v = await obsctl(dirs['central-1']!, ['verify', '--host', 'central-1', '--json', '--no-wait']);
-      return (v.json() as { checks: { name: string; status: string; reason: string }[] }).checks.find((c) => c.name === 'host spark-a' && c.status === 'pass');
+      const checks = (v.json() as { checks: { name: string; status: string; reason: string }[] }).checks;
+      saw(checks.filter((c) => c.status !== 'pass'));
+      return checks.find((c) => c.name === 'host spark-a' && c.status === 'pass');
     }, 60_000, 5000);
     expect(check.reason).toMatch(/TLS with client certificate and basic auth/);
-  });
+  }, 480_000); // three ups, then 90 s + 60 s of waits
 
   it('the exporter refuses a client without credentials or with another CA; central\'s credentials get the metrics', async () => {
     const central = centralClient();
@@ -162,8 +168,8 @@ describe.skipIf(Boolean(reason))('a TLS pull fleet: exporters with client certif
     await certs(['--rotate']);
     await up('spark-a');
     await up('central-1');
-    const after = await waitFor('the exporter to serve a certificate of the new CA', async () => {
-      const a = await get(exporter, centralClient());
+    const after = await waitFor('the exporter to serve a certificate of the new CA', async (saw) => {
+      const a = saw(await get(exporter, centralClient()));
       return a.status === 200 && a.fingerprint !== before && a.fingerprint;
     }, 60_000, 2000);
     expect(after).not.toBe(before);
@@ -172,6 +178,8 @@ describe.skipIf(Boolean(reason))('a TLS pull fleet: exporters with client certif
     expect(caOf(bundle('spark-a').cert)).not.toEqual(oldIssuer);
     await new Promise((res) => setTimeout(res, 4 * interval * 1000));
     const to = Date.now() / 1000;
+    // A scrape that began just before `to` is stored when it ends: give it one interval to land.
+    await new Promise((res) => setTimeout(res, interval * 1000));
     const q = `up{job="node-exporter",host="spark-a"}[${Math.ceil(to - from)}s]`;
     const m = (await (await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}&time=${to}`)).json()) as { data: { result: { values: [number, string][] }[] } };
     const values = m.data.result[0]?.values ?? [];
@@ -180,5 +188,5 @@ describe.skipIf(Boolean(reason))('a TLS pull fleet: exporters with client certif
     expect(values.length).toBeGreaterThanOrEqual(Math.floor((to - from) / interval) - 1);
     expect(values.filter(([, v]) => v !== '1')).toEqual([]);
     expect(Math.max(0, ...gaps)).toBeLessThanOrEqual(1.5 * interval);
-  });
+  }, 600_000); // four ups and six certificate runs, then a 60 s wait
 });

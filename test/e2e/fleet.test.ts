@@ -80,9 +80,9 @@ describe.skipIf(Boolean(reason))('a fleet: two nodes, one central, remote_write 
     await up('h100-1');
     const central = await up('central-1');
     expect(central.services.map((s) => s.service)).toContain('prometheus');
-    const hosts = await waitFor('central to scrape both nodes', async () => {
+    const hosts = await waitFor('central to scrape both nodes', async (saw) => {
       const r = await promQuery(prom, 'up{job=~"node-exporter|dcgm-exporter"} == 1');
-      const seen = new Set(r.map((s) => `${s.metric.job}/${s.metric.host}`));
+      const seen = new Set(saw(r.map((s) => `${s.metric.job}/${s.metric.host}`)));
       return ['node-exporter/spark-a', 'node-exporter/h100-1', 'dcgm-exporter/spark-a', 'dcgm-exporter/h100-1', 'node-exporter/central-1'].every((k) => seen.has(k)) && r;
     }, 60_000);
     expect(hosts.find((s) => s.metric.host === 'spark-a')?.metric).toMatchObject({ rack: 'r1', site: 'lab-a' });
@@ -96,7 +96,7 @@ describe.skipIf(Boolean(reason))('a fleet: two nodes, one central, remote_write 
       ['host spark-a', 'pass'],
       ['host h100-1', 'pass'],
     ]);
-  });
+  }, 480_000); // three ups, a 60 s wait, verify
 
   it('adding a third node is a config change: central picks it up without a restart', async () => {
     const before = await up('central-1');
@@ -104,23 +104,28 @@ describe.skipIf(Boolean(reason))('a fleet: two nodes, one central, remote_write 
     writeConfig();
     // Before it runs, verify on central names the missing host.
     await up('central-1');
-    const missing = await waitFor('verify to name spark-b', async () => {
+    const missing = await waitFor('verify to name spark-b', async (saw) => {
       const v = await obsctl(dirs['central-1']!, ['verify', '--host', 'central-1', '--json']);
-      return (v.json() as { checks: { name: string; status: string; reason: string }[] }).checks.find((c) => c.name === 'host spark-b' && c.status === 'fail');
-    }, 30_000);
+      const checks = (v.json() as { checks: { name: string; status: string; reason: string }[] }).checks;
+      saw(checks.filter((c) => c.name.startsWith('host ')));
+      return checks.find((c) => c.name === 'host spark-b' && c.status === 'fail');
+    }, 90_000); // each verify run takes seconds on a loaded machine
     expect(missing.reason).toMatch(/is down|not a target|not been scraped yet/);
     await up('spark-b');
     const after = await up('central-1');
     expect(after.services.find((s) => s.service === 'prometheus')?.id).toBe(before.services.find((s) => s.service === 'prometheus')?.id);
-    await waitFor('spark-b scraped', async () => (await promQuery(prom, 'up{job="node-exporter",host="spark-b"} == 1')).length === 1, 60_000);
-  });
+    await waitFor('spark-b scraped', async (saw) => {
+      saw(await promQuery(prom, 'up{host="spark-b"}'));
+      return (await promQuery(prom, 'up{job="node-exporter",host="spark-b"} == 1')).length === 1;
+    }, 60_000);
+  }, 600_000); // four ups, then 90 s + 60 s of waits
 
   it('the series of every node arrive in VictoriaMetrics through remote_write', async () => {
     const vmUrl = `http://${subnet(4)}.1:${vm.port}`;
-    const hosts = await waitFor('series of all nodes in VictoriaMetrics', async () => {
+    const hosts = await waitFor('series of all nodes in VictoriaMetrics', async (saw) => {
       await fetch(`${vmUrl}/internal/force_flush`);
       const r = await promQuery(vmUrl, 'count by (host) (up{job="node-exporter"})');
-      const names = r.map((s) => s.metric.host).sort();
+      const names = saw(r.map((s) => s.metric.host).sort());
       return ['central-1', 'h100-1', 'spark-a', 'spark-b'].every((h) => names.includes(h)) && names;
     }, 90_000, 2000);
     expect(hosts).toEqual(['central-1', 'h100-1', 'spark-a', 'spark-b']);

@@ -4,12 +4,17 @@
 // .ci/run once the engine script succeeded) a missing engine or image is a failure instead.
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseDocument } from 'yaml';
 import { createMetrics } from '../../src/metrics/index.js';
+
+// Ports below the ephemeral range, reserved across test processes; waits that say what they last saw.
+import { freePort } from './free-port.js';
+
+export { freePort };
+export { waitFor } from './wait-for.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const bin = path.join(repoRoot, 'dist', 'src', 'cli', 'bin.js');
@@ -80,16 +85,6 @@ export async function obsctl(cwd: string, args: string[], env: Record<string, st
   return { code: r.exitCode ?? -1, stdout, stderr: String(r.stderr), json: () => JSON.parse(stdout) };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export function tempProject(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `obsctl-${prefix}-`));
 }
@@ -130,21 +125,6 @@ export async function promQuery(base: string, query: string, time?: number): Pro
   const url = `${base}/api/v1/query?query=${encodeURIComponent(query)}${time ? `&time=${time}` : ''}`;
   const body = (await (await fetch(url)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
   return body.data.result;
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 1000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
 /** Resources Docker still holds for a compose project. */

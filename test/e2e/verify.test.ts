@@ -76,10 +76,10 @@ describe.skipIf(Boolean(reason))('obsctl verify against a real stack, with fault
 
   it('names a stopped exporter; passes after up', async () => {
     await execa('docker', ['stop', await containerId('node-exporter')]);
-    const r = await waitFor('verify to notice the stopped exporter', async () => {
+    const r = await waitFor('verify to notice the stopped exporter', async (saw) => {
       const v = await verify();
-      return v.names.includes('job node-exporter') && v;
-    }, 30_000);
+      return saw(v.names).includes('job node-exporter') && v;
+    }, 60_000); // each verify run takes seconds on a loaded machine
     expect(r.code).toBe(1);
     expect(r.names).toContain('container node-exporter');
     expect(r.failed.find((c) => c.name === 'container node-exporter')?.reason).toMatch(/exited/);
@@ -89,10 +89,10 @@ describe.skipIf(Boolean(reason))('obsctl verify against a real stack, with fault
 
   it('names an app target answering 500, with the scrape error; passes after repair', async () => {
     app.status = 500;
-    const r = await waitFor('verify to see the 500', async () => {
+    const r = await waitFor('verify to see the 500', async (saw) => {
       const v = await verify();
-      return v.names.includes('job demo-app') && v;
-    }, 30_000);
+      return saw(v.names).includes('job demo-app') && v;
+    }, 60_000);
     expect(r.code).toBe(1);
     expect(r.failed.find((c) => c.name === 'job demo-app')?.reason).toMatch(/500/);
     app.status = 200;
@@ -106,10 +106,10 @@ describe.skipIf(Boolean(reason))('obsctl verify against a real stack, with fault
     try {
       expect((await fetch(`${prom}/-/reload`, { method: 'POST' })).status).toBe(200);
       // Right after the reload the group is "loaded but not evaluated yet"; then the error shows.
-      const r = await waitFor('verify to see the failing rule', async () => {
+      const r = await waitFor('verify to see the failing rule', async (saw) => {
         const v = await verify();
-        return v.failed.some((c) => c.name === 'group broken-eval' && /many-to-many/.test(c.reason)) && v;
-      }, 30_000);
+        return saw(v.failed).some((c) => c.name === 'group broken-eval' && /many-to-many/.test(c.reason)) && v;
+      }, 60_000);
       expect(r.failed.find((c) => c.name === 'group broken-eval')?.reason).toMatch(/broken:cpu.*many-to-many/);
     } finally {
       fs.rmSync(file, { force: true });
@@ -134,10 +134,10 @@ describe.skipIf(Boolean(reason))('obsctl verify against a real stack, with fault
       set(['alerts', 'gpu', 'temperature_critical_celsius'], 20);
     });
     await up();
-    const r = await waitFor('GPUTemperatureHigh to fire', async () => {
+    const r = await waitFor('GPUTemperatureHigh to fire', async (saw) => {
       const v = await verify('--strict');
-      return v.body.checks.some((c) => c.name === 'firing alerts' && c.status === 'warn' && c.reason.includes('GPUTemperatureHigh')) && v;
-    }, 200_000, 5000);
+      return saw(v.body.checks.filter((c) => c.status !== 'pass')).some((c) => c.name === 'firing alerts' && c.status === 'warn' && c.reason.includes('GPUTemperatureHigh')) && v;
+    }, 240_000, 5000); // `for: 2m` from the reload, then a rule evaluation and a verify run
     expect(r.code).toBe(1);
     const relaxed = await verify();
     expect(relaxed.code).toBe(0);
@@ -146,5 +146,5 @@ describe.skipIf(Boolean(reason))('obsctl verify against a real stack, with fault
       set(['alerts', 'gpu', 'temperature_critical_celsius'], 87);
     });
     await up();
-  }, 300_000);
+  }, 480_000); // two ups and a 240 s wait
 });

@@ -57,7 +57,7 @@ describe.skipIf(Boolean(reason))('Prometheus 3.5 stack from an image lock, with 
     registryAddr = `127.0.0.1:${port}`;
     fs.writeFileSync(path.join(dir, 'registry.yml'), `version: 0.1\nlog: { level: error }\nstorage: { filesystem: { rootdirectory: ${path.join(dir, 'registry')} } }\nhttp: { addr: ${registryAddr} }\n`);
     registry = spawn(registryBin, ['serve', path.join(dir, 'registry.yml')], { stdio: 'ignore' });
-    await waitFor('the local registry', async () => (await fetch(`http://${registryAddr}/v2/`)).ok, 20_000, 200);
+    await waitFor('the local registry', async () => (await fetch(`http://${registryAddr}/v2/`)).ok, 60_000, 200);
     // Push the test images (a push gives them a registry digest), then drop those tags so that
     // `images lock` has to pull them back like a user's host would.
     for (const service of locked) {
@@ -83,7 +83,7 @@ describe.skipIf(Boolean(reason))('Prometheus 3.5 stack from an image lock, with 
     registry.kill('SIGTERM');
     const up = await obsctl(dir, ['up', '--pull', 'never']);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
-  }, 300_000);
+  }, 600_000); // three pushes, the lock's three pulls and up, on a loaded machine
 
   afterAll(async () => {
     await obsctl(dir, ['down', '--volumes', '--yes']);

@@ -40,8 +40,12 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
 
   const containerId = async (service: string) =>
     String((await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`])).stdout).trim();
+  // On timeout: the last events watch printed (what it did see instead).
   const first = (what: string, pred: (e: WatchEvent) => boolean, after = 0, timeoutMs = 30_000) =>
-    waitFor(what, async () => seen.find((s) => s.at >= after && pred(s.event)), timeoutMs, 100);
+    waitFor(what, async (saw) => {
+      saw(seen.slice(-10).map((s) => `${Date.now() - s.at} ms ago: #${s.event.id} ${s.event.type} ${s.event.source} ${s.event.subject}`));
+      return seen.find((s) => s.at >= after && pred(s.event));
+    }, timeoutMs, 100);
 
   beforeAll(async () => {
     await buildOnce();
@@ -90,7 +94,7 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
     const es = new EventSource(`${serveUrl}/events`, { fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization: `Bearer ${token}` } }) });
     es.addEventListener('target_down', (m) => sse.push(JSON.parse(m.data) as WatchEvent));
     es.addEventListener('snapshot', (m) => sse.push(JSON.parse(m.data) as WatchEvent));
-    await waitFor('the SSE snapshot', async () => sse.some((e) => e.type === 'snapshot'), 10_000, 100);
+    await waitFor('the SSE snapshot', async (saw) => saw(sse.map((e) => e.type)).includes('snapshot'), 30_000, 100);
 
     let browser: Browser | undefined;
     if (chromium) {
@@ -105,8 +109,15 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
     await polling?.goto(`${serveUrl}/?token=${token}`);
     await polling?.waitForFunction(`document.getElementById('status')?.textContent === 'polling'`, { timeout: 10_000 });
 
-    const untilRun = execa(process.execPath, [bin, 'watch', '--json', '--until', 'target_up:node-exporter', '--timeout', '90s'], { cwd: dir, reject: false });
-    await new Promise((resolve) => untilRun.stdout!.once('data', resolve)); // its snapshot: it is watching
+    // Its --timeout covers everything up to the `docker start` below (browser work included) on a loaded machine.
+    const untilRun = execa(process.execPath, [bin, 'watch', '--json', '--until', 'target_up:node-exporter', '--timeout', '240s'], { cwd: dir, reject: false });
+    let watching = false;
+    await Promise.race([
+      new Promise((resolve) => untilRun.stdout!.once('data', () => resolve((watching = true)))), // its snapshot: it is watching
+      untilRun.then((r) => {
+        if (!watching) throw new Error(`watch --until exited ${r.exitCode} before its snapshot: ${String(r.stderr)}`);
+      }),
+    ]);
     const stopAt0 = Date.now();
     await execa('docker', ['stop', await containerId('node-exporter')]);
     const stoppedAt = Date.now();
@@ -117,7 +128,7 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
     expect(down.event.evidence.lastError).not.toBe('');
     console.log(`watch e2e: service_health_changed ${health.at - stoppedAt} ms, target_down ${down.at - stoppedAt} ms after docker stop returned`);
 
-    await waitFor('target_down over SSE', async () => sse.some((e) => e.type === 'target_down' && e.id === down.event.id), 5000, 100);
+    await waitFor('target_down over SSE', async (saw) => saw(sse.filter((e) => e.type === 'target_down').map((e) => e.id)).includes(down.event.id), 15_000, 100);
     es.close();
     if (page) {
       const text = await page.waitForSelector(`li[data-id="${down.event.id}"]`, { timeout: 10_000 }).then((h) => h!.evaluate((el) => el.textContent));
@@ -130,17 +141,17 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
     const until = await untilRun;
     expect(until.exitCode, `${String(until.stderr)}\n${String(until.stdout)}`).toBe(0);
     expect(JSON.parse(String(until.stdout).trim().split('\n').at(-1)!)).toMatchObject({ type: 'target_up', subject: expect.stringContaining('node-exporter') });
-  }, 120_000);
+  }, 300_000); // the waits above add up to ~130 s, plus --until's 240 s bound
 
   it('a threshold alert firing in the real Prometheus reaches Alertmanager and watch: alert_firing; the stack scrapes watch\'s metrics', async () => {
     const firing = await first('alert_firing GPUTemperatureHigh', (e) => e.type === 'alert_firing' && e.subject === 'GPUTemperatureHigh', 0, Math.max(10_000, upAt + 220_000 - Date.now()));
     expect(firing.event.evidence).toMatchObject({ severity: 'critical', labels: expect.objectContaining({ alertname: 'GPUTemperatureHigh' }) });
-    const sent = await waitFor('obsctl_watch_events_sent_total scraped', async () => {
-      const r = await promQuery(prom, 'obsctl_watch_events_sent_total{job="obsctl-watch"}');
+    const sent = await waitFor('obsctl_watch_events_sent_total scraped', async (saw) => {
+      const r = saw(await promQuery(prom, 'obsctl_watch_events_sent_total{job="obsctl-watch"}'));
       return r[0] && Number(r[0].value[1]) > 0 && r;
     }, 30_000);
     expect(Number(sent[0]!.value[1])).toBeGreaterThan(0);
-  }, 240_000);
+  }, 300_000); // up to 220 s after up for the alert's `for: 2m`, then 30 s
 
   it.skipIf(!tmux)('the terminal view under tmux shows services, targets, the firing alert and the GPU; q and Ctrl-C restore the terminal', async () => {
     const socket = `obsctl-e2e-watch-${process.pid}`;
@@ -149,26 +160,28 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
       for (const key of ['q', 'C-c']) {
         await t('kill-server');
         await t('new-session', '-d', '-x', '150', '-y', '50', '-c', dir, `NO_COLOR=1 ${process.execPath} ${bin} watch; echo WATCH-EXITED=$?; sleep 120`);
-        const screen = await waitFor('the view', async () => {
+        const screen = await waitFor('the view', async (saw) => {
           const s = String((await t('capture-pane', '-p')).stdout);
+          saw(s);
           return s.includes('GPUTemperatureHigh') && s.includes('node-exporter') && s.includes('gpu 0') && s;
-        }, 30_000, 500);
+        }, 60_000, 500);
         expect(screen).toMatch(/SERVICES \(\d+\)/);
         expect(screen).toMatch(/prometheus\s+running\/healthy/);
         expect(screen).toMatch(/FIRING ALERTS/);
         expect(screen).toMatch(/gpu 0 Tesla T4: \d+% util {2}\d+ °C/);
         await t('send-keys', key);
-        const after = await waitFor('watch to exit', async () => {
+        const after = await waitFor('watch to exit', async (saw) => {
           const s = String((await t('capture-pane', '-p')).stdout);
+          saw(s);
           return s.includes('WATCH-EXITED=') && s;
-        }, 10_000, 200);
+        }, 20_000, 200);
         expect(after).toContain('WATCH-EXITED=0');
         expect(after).not.toContain('SERVICES'); // the alternate screen is gone: the shell's screen is back
       }
     } finally {
       await t('kill-server');
     }
-  }, 90_000);
+  }, 200_000); // two rounds of a 60 s and a 20 s wait
 
   it('Prometheus restarted: stale, then resynced with the state', async () => {
     // Stopped, then started again: a plain `docker restart` can fall between two polls on a fast
@@ -184,7 +197,7 @@ describe.skipIf(Boolean(reason))('obsctl watch against a real stack', () => {
     const state = resynced.event.evidence.state as { services: unknown[]; sources: Record<string, { status: string }> };
     expect(state.sources.prometheus!.status).toBe('ok');
     expect(state.services.length).toBeGreaterThan(3);
-  }, 90_000);
+  }, 150_000); // docker stop (up to 10 s), 30 s for stale, start, 60 s for resynced
 });
 
 /** A tool the suite needs is missing: a failure where CI said everything must run, else a loud skip. */
