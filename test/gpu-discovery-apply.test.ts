@@ -19,10 +19,10 @@ import { dcgmFixtureDir } from './helpers/shared.js';
 
 const t4 = { ...capabilitiesFromExposition(fs.readFileSync(path.join(dcgmFixtureDir, 't4-dcgm-exporter.prom'), 'utf8')), source: 'discovered' as const };
 
-async function runningNvidiaStack(validate: (dir: string) => Promise<ValidationReport>) {
+async function runningNvidiaStack(validate: (dir: string) => Promise<ValidationReport>, extra = '') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obsctl-disc-'));
   const file = path.join(dir, 'obsctl.yaml');
-  fs.writeFileSync(file, 'name: disc\ngpu: nvidia\ngrafana: { enabled: false }\n');
+  fs.writeFileSync(file, `name: disc\ngpu: nvidia\ngrafana: { enabled: false }\n${extra}`);
   const engine = new FakeEngine();
   const ports = fakePorts(engine, () => new FakeCompose(engine, () => stack.result.manifest), { validate: (d) => validate(d) });
   const loaded = loadConfig(file, { checkSecrets: false }, ports.readText);
@@ -52,6 +52,14 @@ describe('re-rendering after discovery', () => {
     expect(fs.existsSync(s.rules('gpu-limits.rules.yml'))).toBe(false);
     expect(fs.readFileSync(s.rules('gpu-health.rules.yml'), 'utf8')).toContain('expr: DCGM_FI_DEV_POWER_USAGE > 300\n');
   }, 120_000);
+
+  it('HA central: replica b mounts the same rules, so it is reloaded too, at its own port', async () => {
+    const s = await runningNvidiaStack(async () => ({ ok: true, checks: [], tools: [], warnings: [] }), 'fleet:\n  central:\n    replicas: 2\n');
+    const out = await applyDiscovered(s.ports, s.loaded, {}, s.stack, s.stack.dir, 'http://127.0.0.1:1', { disc: t4 }, 'real');
+    expect(out.status, out.detail).toBe('applied');
+    expect(out.detail).toMatch(/Prometheus reloaded \(both replicas\)/);
+    expect(s.ports.reloads).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:9190']);
+  }, 60_000);
 
   it('a re-rendered stack that fails validation is not written, not reloaded, and not stored', async () => {
     const s = await runningNvidiaStack(async () => ({ ok: false, checks: [{ name: 'promtool test rules', status: 'fail', detail: 'FAILED: (recorded failure)' }], tools: [], warnings: [] }));

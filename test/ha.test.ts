@@ -92,6 +92,18 @@ describe('HA central', () => {
     expect(haEndpoints(r.manifest.services)).toBeUndefined();
   });
 
+  it("central's ports: a clash is a located error with what to do; distinct ports, or ports of an unused replica b, are none", () => {
+    const clash = parseConfigText('name: lab\nfleet:\n  mode: agent\n  central:\n    replicas: 2\n    ports:\n      store: 9190\nhosts:\n  - {name: central-1, role: central, address: 10.0.0.10}\n');
+    expect(clash.errors).toEqual([expect.objectContaining({ line: 7, path: 'fleet.central.ports.store', code: 'port_clash', hint: 'Give fleet.central.ports.store and fleet.central.ports.prometheus_b different ports.' })]);
+    expect(clash.errors[0]!.message).toBe('port 9190 is also used by fleet.central.ports.prometheus_b (its default port) on central-1');
+    const clean = (yaml: string) => parseConfigText(yaml).errors.filter((e) => e.code === 'port_clash');
+    expect(clean('name: lab\nfleet:\n  central:\n    replicas: 2\n    ports: {prometheus_b: 9290, alertmanager_b: 9293, store: 9428}\n')).toEqual([]);
+    // One replica: fleet.central.ports are not used, so they cannot clash.
+    expect(clean('name: lab\nfleet:\n  central:\n    ports: {store: 3000}\n')).toEqual([]);
+    // The TLS receiver on central's address and replica b on listen (127.0.0.1) are different sockets.
+    expect(clean('name: lab\nfleet: {mode: agent, tls: true, receiver_port: 9190, central: {replicas: 2}}\nhosts:\n  - {name: c, role: central, address: 10.0.0.1}\n  - {name: n, address: 10.0.0.2}\n')).toEqual([]);
+  });
+
   it('a replica count other than 1 or 2 is a located error', () => {
     const r = parseConfigText('name: lab\nfleet:\n  central:\n    replicas: 3\n');
     expect(r.errors[0]).toMatchObject({ line: 4, path: 'fleet.central.replicas' });

@@ -140,6 +140,32 @@ describe("up's plan (fake Engine and Compose)", () => {
     expect(engine.containers.map((c) => c.id)).toEqual(ids);
   });
 
+  it('HA central: a rule and a route change reload both Prometheus replicas and both Alertmanagers in place, as the primaries', async () => {
+    const ha = `${base}fleet:\n  central:\n    replicas: 2\nalertmanager:\n  receivers:\n    - {name: ops, type: webhook, url: {env: OBSCTL_PLAN_HOOK}}\n`;
+    const { change, ports, engine } = await running(ha);
+    ports.env = { OBSCTL_PLAN_HOOK: 'http://127.0.0.1:1/hook' };
+    const ids = engine.containers.map((c) => c.id);
+    const next = await change((t) => `${t.replace('alertmanager:\n', 'alertmanager:\n  route: {receiver: ops, group_wait: 10s}\n')}alerts:\n  host:\n    disk_free_ratio: 0.07\n`);
+    expect(actions(next.plan)).toEqual({
+      alertmanager: 'reload',
+      'alertmanager-b': 'reload',
+      'node-exporter': 'keep',
+      prometheus: 'reload',
+      'prometheus-b': 'reload',
+      'victoria-metrics': 'keep',
+    });
+    // Replica b reads the same rule files as replica a: the change is named for both.
+    const files = (name: string) => next.plan.services.flatMap((s) => (s.service === name && s.action === 'reload' ? s.files : []));
+    expect(files('prometheus-b')).toEqual(files('prometheus'));
+    expect(files('prometheus-b').some((f) => f.startsWith('prometheus/rules/'))).toBe(true);
+    const summary = await applyUp(ports, next.loaded, next.stack, next.plan, { timeout: 30 });
+    expect(summary.reloaded).toEqual({ alertmanager: 'reloaded', 'alertmanager-b': 'reloaded', prometheus: 'reloaded', 'prometheus-b': 'reloaded' });
+    // Each at its own published port (fleet.central.ports' defaults for replica b); none restarted or recreated.
+    expect([...ports.reloads].sort()).toEqual(['http://127.0.0.1:9090', 'http://127.0.0.1:9093', 'http://127.0.0.1:9190', 'http://127.0.0.1:9193']);
+    expect(summary.recreated).toEqual([]);
+    expect(engine.containers.map((c) => c.id)).toEqual(ids);
+  });
+
   it('an image change: that service alone is recreated (image) and its image pulled', async () => {
     const { change, ports, engine } = await running();
     const next = await change((t) => `${t}images:\n  prometheus: prom/prometheus:v3.6.0\n`);

@@ -11,6 +11,7 @@ import type { GpuCapabilities } from '../render/capabilities.js';
 import { applyWrite, planWrite } from '../render/write.js';
 import { capabilitiesStateFile, discoverGpuCapabilities, readStoredCapabilities, sameCapabilities, storeCapabilities } from '../runtime/gpu-discovery.js';
 import { resolveSimulation } from '../runtime/gpu-recording.js';
+import { reloadUrls } from '../runtime/lifecycle.js';
 import type { LoadedConfig } from './config.js';
 import type { Ports } from './ports.js';
 import { prepareStack, type PreparedStack } from './stack.js';
@@ -85,9 +86,13 @@ export async function applyDiscovered(
   applyWrite(stackDir, again.result.files, plan);
   if (changed.every((f) => f === 'stack.json')) return { status: 'unchanged', detail: `${describe}; as rendered (recorded in stack.json)` };
   if (changed.some((f) => f.startsWith('prometheus/'))) {
-    const r = await ports.reload(prometheus);
-    if (!r.ok) return { status: 'applied', detail: `${describe}; Prometheus rejected the re-rendered rules (${r.detail}): run \`obsctl validate\`` };
-    return { status: 'applied', detail: `${describe}; validated, GPU content re-rendered for it, Prometheus reloaded` };
+    // An HA central's replica b mounts the same rules: it reloads too, or the two would disagree.
+    const replicas = Object.entries(reloadUrls(loaded.config, again.result.manifest.services)).filter(([name]) => name === 'prometheus-b');
+    for (const [name, url] of [['prometheus', prometheus], ...replicas] as const) {
+      const r = await ports.reload(url);
+      if (!r.ok) return { status: 'applied', detail: `${describe}; ${name === 'prometheus' ? 'Prometheus' : name} rejected the re-rendered rules (${r.detail}): run \`obsctl validate\`` };
+    }
+    return { status: 'applied', detail: `${describe}; validated, GPU content re-rendered for it, Prometheus reloaded${replicas.length ? ' (both replicas)' : ''}` };
   }
   return { status: 'applied', detail: `${describe}; validated, GPU dashboards re-rendered for it` };
 }

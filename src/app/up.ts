@@ -8,7 +8,7 @@ import { envVarFor } from '../render/secrets.js';
 import { nudgesAfterUp } from '../runtime/apply-plan.js';
 import { diagnose } from '../runtime/diagnose.js';
 import { pullImages } from '../runtime/images.js';
-import { serviceUrls } from '../runtime/lifecycle.js';
+import { reloadUrls, serviceUrls } from '../runtime/lifecycle.js';
 import { resolveSecrets } from '../runtime/secrets-store.js';
 import { secretsFilePath, stateDir } from '../runtime/stack-dir.js';
 import type { LoadedConfig } from './config.js';
@@ -103,8 +103,11 @@ export async function applyUp(ports: Ports, loaded: LoadedConfig, stack: Prepare
   const nudges = nudgesAfterUp(plan.files, before, new Map(after.map((c) => [c.service, c.id])), stack.result.manifest.services);
   const urls = serviceUrls(config);
   const reloaded: Record<string, string> = {};
+  const reloadAt = reloadUrls(config, stack.result.manifest.services);
   for (const service of nudges.reload) {
-    const r = await ports.reload(urls[service as 'prometheus' | 'alertmanager']);
+    const url = reloadAt[service];
+    if (!url) throw new Error(`up: ${service} reloads its config but publishes no port to reach it`);
+    const r = await ports.reload(url);
     if (!r.ok) throw errors.reloadFailed(service, r.detail);
     reloaded[service] = 'reloaded';
   }

@@ -5,6 +5,7 @@ import { ruleIssue, type RuleIssue } from './rule-issue.js';
 import type { Config, SecretRef } from './schema.js';
 import { hostPorts, reservedLabels, webhookPort } from './rules-overlap.js';
 import { sloConfigRules } from '../slo/checks.js';
+import { stackHostPortClash } from './rules-central-ports.js';
 
 export type { RuleIssue };
 type Rule = (config: Config, raw: unknown) => RuleIssue[];
@@ -146,6 +147,7 @@ export const rules: Rule[] = [
   inventory,
   portClash,
   receiverPortClash,
+  stackHostPortClash,
   duplicateJobs,
   (c) => duplicateNames(c.alertmanager.receivers, ['alertmanager', 'receivers'], 'receiver', ['null', 'obsctl-verify']),
   (c) => duplicateNames(c.prometheus.remote_write, ['prometheus', 'remote_write'], 'remote_write'),

@@ -49,6 +49,17 @@ export interface DescribeInput {
 // Dashboards are re-read by Grafana's file provider every 30 s: no restart for them.
 const watchedByService = new Set(['grafana/dashboards/']);
 
+/**
+ * How a kept container picks up a changed config. Prometheus and Alertmanager reload in place, and so
+ * do an HA central's replicas of them (prometheus-b, alertmanager-b: `org.obsctl.replica-of`), which
+ * are published on `listen` too; a restart would drop replica b out of the pair for its start-up.
+ * An agent is not published, so nothing can POST /-/reload to it: it restarts (its WAL stays).
+ */
+function applyOf(name: string, s: Service): 'reload' | 'restart' {
+  const kind = s.labels?.['org.obsctl.replica-of'] ?? name;
+  return (kind === 'prometheus' && !s.command?.includes('--agent')) || kind === 'alertmanager' ? 'reload' : 'restart';
+}
+
 function describeService(name: string, s: Service): ManifestService {
   const ports = (s.ports ?? []).map((p) => {
     const [address, port, containerPort] = p.split(':');
@@ -64,8 +75,7 @@ function describeService(name: string, s: Service): ManifestService {
     ports,
     ...(s.healthcheck ? { healthcheck: { test: s.healthcheck.test, interval: s.healthcheck.interval, startPeriod: s.healthcheck.start_period } } : {}),
     configDirs,
-    // An agent is not published, so nothing can POST /-/reload to it: it restarts (its WAL stays).
-    apply: (name === 'prometheus' && !s.command?.includes('--agent')) || name === 'alertmanager' ? 'reload' : 'restart',
+    apply: applyOf(name, s),
     simulated: s.labels?.['org.obsctl.simulated'] === 'true',
     hostNetwork: s.network_mode === 'host',
     // Compose recreates a container when its service definition changes: this tells `up`'s plan.

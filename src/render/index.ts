@@ -9,6 +9,7 @@ import { composeLiteral } from './escape.js';
 import { fleetCapabilities, hostCapabilities } from './capabilities.js';
 import { renderCountersCsv } from './dcgm.js';
 import { rulesForCapabilities } from './gpu-rules.js';
+import { withUnifiedMemoryRules } from './unified-memory-rules.js';
 import { dashboardsFor, renderDashboardProvider, renderDatasources } from './grafana.js';
 import { fileSdGroups, fleetProfile, identity, placement, type Placement } from './inventory.js';
 import { gpuEnabled, type RenderOptions } from './profile.js';
@@ -79,6 +80,8 @@ export function render(fullConfig: Config, options: RenderOptions, content: Cont
     rules = renderRuleFiles(config, content, gpuContent, contentProfile);
     // GPU rules only for fields some GPU of this stack reports (nothing silently dead).
     if (gpuCaps) rules = rulesForCapabilities(rules, gpuCaps.fields).files;
+    // A fleet: the unified-memory alert for its GB10 hosts (a mixed fleet's profile left it out), scoped to them.
+    if (gpuContent && place.self) rules = withUnifiedMemoryRules(rules, config, content, perHost);
     for (const [path, text] of renderSloFiles(config)) rules.set(path, text);
     const hasRules = [...rules.keys()].some((p) => p.startsWith('prometheus/rules/'));
     prometheus = renderPrometheusConfig(config, options, hasRules, place, identity(config, place));

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { execa } from 'execa';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce, dockerUnavailable, freePort, obsctl, projectLeftovers, promQuery, skipOrFail, tempProject, testImages, waitFor } from './harness.js';
 
@@ -205,6 +205,32 @@ describe.skipIf(Boolean(reason))('an HA central: one of two replicas stopped, al
     }, 120_000, 5000);
     expect(firing('HAReplicaDown')).toHaveLength(1);
   }, 900_000);
+
+  it('a config change reloads both replicas and both Alertmanagers in place: the same containers, the new config in each', async () => {
+    const services = ['prometheus', 'prometheus-b', 'alertmanager', 'alertmanager-b'];
+    const ids = await Promise.all(services.map(container));
+    const file = path.join(dirs['central-1']!, 'obsctl.yaml');
+    const config = parse(fs.readFileSync(file, 'utf8')) as { alerts?: unknown; alertmanager: { route: { group_interval: string } } };
+    config.alerts = { host: { disk_free_ratio: 0.07 } };
+    config.alertmanager.route.group_interval = '2m';
+    fs.writeFileSync(file, stringify(config));
+    const r = await obsctl(dirs['central-1']!, ['up', '--host', 'central-1', '--json'], env);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const summary = r.json() as { reloaded: Record<string, string>; recreated: string[] };
+    expect(summary.reloaded).toEqual({ prometheus: 'reloaded', 'prometheus-b': 'reloaded', alertmanager: 'reloaded', 'alertmanager-b': 'reloaded' });
+    expect(summary.recreated).toEqual([]);
+    expect(await Promise.all(services.map(container))).toEqual(ids);
+    // Each replica evaluates the new threshold; each Alertmanager runs the new route.
+    for (const u of [url.prometheus, url.prometheusB]) {
+      const rules = (await (await fetch(`${u}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; query: string }[] }[] } };
+      const disk = rules.data.groups.flatMap((g) => g.rules).filter((x) => x.name === 'HostDiskSpaceLow').map((x) => x.query);
+      expect(disk, u).toContain('instance_mountpoint:node_filesystem_avail_bytes:ratio < 0.07');
+    }
+    for (const port of [ports.alertmanager, ports.alertmanager_b]) {
+      const status = (await (await fetch(`http://127.0.0.1:${port}/api/v2/status`)).json()) as { config: { original: string } };
+      expect(status.config.original).toContain('group_interval: 2m');
+    }
+  }, 300_000);
 
   it('down on every host leaves nothing of the projects behind', async () => {
     for (const [host, dir] of Object.entries(dirs)) expect((await obsctl(dir, ['down', '--host', host, '--volumes', '--yes'], env)).code).toBe(0);
